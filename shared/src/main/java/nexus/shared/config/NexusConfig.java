@@ -1,0 +1,163 @@
+package nexus.shared.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting either process reads at start, from environment variables with defaults.
+ * Immutable; built once in main, or directly in tests.
+ */
+public record NexusConfig(
+        String bindHost,
+        int adminPort,
+        int proxyPort,
+        Path dataDir,
+        Path logsDir,
+        Path messagesDir,
+        boolean storeMessages,
+        String adminToken,
+        Duration upstreamConnectTimeout,
+        Duration upstreamReadTimeout,
+        long maxRequestBytes) {
+
+    public static final long DEFAULT_MAX_REQUEST_BYTES = 20L * 1024 * 1024;
+
+    public NexusConfig {
+        if (adminToken != null && adminToken.isBlank()) {
+            adminToken = null;
+        }
+    }
+
+    /** Reads the NEXUS_* variables; throws {@link ConfigException} naming the variable on a bad value. */
+    public static NexusConfig fromEnv(Map<String, String> env) {
+        return new NexusConfig(
+                text(env, "NEXUS_HOST", "127.0.0.1"),
+                port(env, "NEXUS_ADMIN_PORT", 8000),
+                port(env, "NEXUS_PROXY_PORT", 5231),
+                Path.of(text(env, "NEXUS_DATA_DIR", "data")),
+                Path.of(text(env, "NEXUS_LOGS_DIR", "logs")),
+                Path.of(text(env, "NEXUS_MESSAGES_DIR", "messages")),
+                bool(env, "NEXUS_STORE_MESSAGES", false),
+                env.get("NEXUS_ADMIN_TOKEN"),
+                duration(env, "NEXUS_UPSTREAM_CONNECT_TIMEOUT", Duration.ofSeconds(10)),
+                duration(env, "NEXUS_UPSTREAM_READ_TIMEOUT", Duration.ofSeconds(300)),
+                bytes(env, "NEXUS_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES));
+    }
+
+    /** Defaults for tests: loopback, ephemeral ports, everything under one folder. */
+    public static NexusConfig forTests(Path root) {
+        return new NexusConfig("127.0.0.1", 0, 0, root.resolve("data"), root.resolve("logs"),
+                root.resolve("messages"), false, null, Duration.ofSeconds(5), Duration.ofSeconds(30),
+                DEFAULT_MAX_REQUEST_BYTES);
+    }
+
+    public Path databaseFile() {
+        return dataDir.resolve("nexus.db");
+    }
+
+    public NexusConfig withStoreMessages(boolean store) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, store, adminToken,
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes);
+    }
+
+    public NexusConfig withAdminToken(String token) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, token,
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes);
+    }
+
+    public NexusConfig withUpstreamTimeouts(Duration connect, Duration read) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
+                connect, read, maxRequestBytes);
+    }
+
+    public NexusConfig withMaxRequestBytes(long bytes) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
+                upstreamConnectTimeout, upstreamReadTimeout, bytes);
+    }
+
+    /** True when the bind address only accepts connections from this machine. */
+    public boolean bindsLoopbackOnly() {
+        try {
+            return InetAddress.getByName(bindHost).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static String text(Map<String, String> env, String name, String fallback) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static int port(Map<String, String> env, String name, int fallback) {
+        long value = number(env, name, fallback);
+        if (value < 0 || value > 65_535) {
+            throw new ConfigException(name + " must be a port number between 0 and 65535, got '" + env.get(name) + "'");
+        }
+        return (int) value;
+    }
+
+    private static long bytes(Map<String, String> env, String name, long fallback) {
+        long value = number(env, name, fallback);
+        if (value < 1024) {
+            throw new ConfigException(name + " must be at least 1024 bytes, got '" + env.get(name) + "'");
+        }
+        return value;
+    }
+
+    private static long number(Map<String, String> env, String name, long fallback) {
+        String value = text(env, name, null);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static boolean bool(Map<String, String> env, String name, boolean fallback) {
+        String value = text(env, name, null);
+        if (value == null) {
+            return fallback;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "on" -> true;
+            case "false", "0", "no", "off" -> false;
+            default -> throw new ConfigException(name + " must be true or false, got '" + value + "'");
+        };
+    }
+
+    /** Accepts plain seconds ("30") or a number with a unit: "500ms", "30s", "5m". */
+    static Duration duration(Map<String, String> env, String name, Duration fallback) {
+        String value = text(env, name, null);
+        if (value == null) {
+            return fallback;
+        }
+        String lower = value.toLowerCase(Locale.ROOT);
+        try {
+            Duration parsed;
+            if (lower.endsWith("ms")) {
+                parsed = Duration.ofMillis(Long.parseLong(lower.substring(0, lower.length() - 2)));
+            } else if (lower.endsWith("s")) {
+                parsed = Duration.ofSeconds(Long.parseLong(lower.substring(0, lower.length() - 1)));
+            } else if (lower.endsWith("m")) {
+                parsed = Duration.ofMinutes(Long.parseLong(lower.substring(0, lower.length() - 1)));
+            } else {
+                parsed = Duration.ofSeconds(Long.parseLong(lower));
+            }
+            if (parsed.isNegative() || parsed.isZero()) {
+                throw new NumberFormatException();
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + " must be a positive duration such as 30, 30s, 500ms or 5m, got '"
+                    + value + "'");
+        }
+    }
+}

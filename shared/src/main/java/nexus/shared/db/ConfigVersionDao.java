@@ -1,0 +1,14 @@
+package nexus.shared.db;
+
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** Reads the counter that every change to providers or models bumps (by trigger). */
+public interface ConfigVersionDao {
+
+    @SqlQuery("SELECT version FROM config_version WHERE id = 1")
+    long current();
+
+    /** Changes whenever another connection commits to this file; free to read. */
+    @SqlQuery("PRAGMA data_version")
+    long dataVersion();
+}

@@ -1,0 +1,101 @@
+package nexus.shared.db;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Types;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.argument.AbstractArgumentFactory;
+import org.jdbi.v3.core.argument.Argument;
+import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.sqlobject.SqlObjectPlugin;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * Owns this process's connection to the SQLite file; the only class that knows it is SQLite.
+ * Thread-safe. The admin and the proxy open the same file at once: WAL, a busy timeout and IMMEDIATE transactions
+ * keep them from failing on each other's locks.
+ */
+public final class Database {
+
+    static final int BUSY_TIMEOUT_MILLIS = 5_000;
+
+    private final Jdbi jdbi;
+    private final Path file;
+
+    private Database(Jdbi jdbi, Path file) {
+        this.jdbi = jdbi;
+        this.file = file;
+    }
+
+    /** Opens (creating when absent) the database file and brings its schema up to date. */
+    public static Database open(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the folder for " + file, e);
+        }
+        SQLiteConfig sqlite = new SQLiteConfig();
+        sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);  // durable across process crashes in WAL mode
+        sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        sqlite.enforceForeignKeys(true);                                    // provider → models cascade
+        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);  // take the write lock at BEGIN
+        SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
+        dataSource.setUrl("jdbc:sqlite:" + file);
+
+        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        registerEnums(jdbi);
+        Migrations.apply(jdbi);
+        return new Database(jdbi, file);
+    }
+
+    /** A thread-safe DAO that takes a connection per call. */
+    public <T> T dao(Class<T> type) {
+        return jdbi.onDemand(type);
+    }
+
+    /** Runs work in one IMMEDIATE transaction and returns its result. */
+    public <R, X extends Exception> R inTransaction(HandleCallback<R, X> work) throws X {
+        return jdbi.inTransaction(work);
+    }
+
+    /** A dedicated connection the caller owns and must close; not thread-safe. */
+    public Handle openHandle() {
+        return jdbi.open();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    private static void registerEnums(Jdbi jdbi) {
+        jdbi.registerArgument(new AbstractArgumentFactory<ProviderKind>(Types.VARCHAR) {
+            @Override
+            protected Argument build(ProviderKind value, ConfigRegistry config) {
+                return (position, statement, context) -> statement.setString(position, value.wireName());
+            }
+        });
+        jdbi.registerArgument(new AbstractArgumentFactory<UsageSource>(Types.VARCHAR) {
+            @Override
+            protected Argument build(UsageSource value, ConfigRegistry config) {
+                return (position, statement, context) -> statement.setString(position, value.wireName());
+            }
+        });
+        jdbi.registerColumnMapper(ProviderKind.class, (rows, column, context) -> {
+            String value = rows.getString(column);
+            return ProviderKind.fromWireName(value)
+                    .orElseThrow(() -> new IllegalStateException("Unknown provider kind in the database: " + value));
+        });
+        jdbi.registerColumnMapper(UsageSource.class,
+                (rows, column, context) -> UsageSource.valueOf(rows.getString(column).toUpperCase(java.util.Locale.ROOT)));
+    }
+}

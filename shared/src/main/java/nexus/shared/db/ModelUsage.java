@@ -1,0 +1,4 @@
+package nexus.shared.db;
+
+/** Usage sums for one model name. */
+public record ModelUsage(String model, long requests, long promptTokens, long completionTokens, long totalTokens) {}

@@ -1,0 +1,27 @@
+package nexus.shared.db;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The wire protocol a provider speaks; stored lower-case in {@code provider.kind}. */
+public enum ProviderKind {
+    /** Any OpenAI-compatible server: OpenAI, DeepSeek, Qwen, GLM, Grok, vLLM, Ollama … */
+    OPENAI,
+    /** Answers locally and deterministically, for trying Nexus out and measuring it alone. */
+    MOCK;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static Optional<ProviderKind> fromWireName(String value) {
+        return Arrays.stream(values()).filter(kind -> kind.wireName().equals(value)).findFirst();
+    }
+
+    /** The accepted names, for error messages: "openai, mock". */
+    public static String wireNames() {
+        return Arrays.stream(values()).map(ProviderKind::wireName).collect(Collectors.joining(", "));
+    }
+}

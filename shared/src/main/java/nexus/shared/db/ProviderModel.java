@@ -1,0 +1,5 @@
+package nexus.shared.db;
+
+/** One row of {@code provider_model}: a model name a provider serves. */
+public record ProviderModel(long id, long providerId, String modelName, String description, boolean enabled,
+                            long createdAtMillis) {}

@@ -1,0 +1,17 @@
+package nexus.shared.db;
+
+/**
+ * One row of {@code usage}: what one proxied request cost and how it ended.
+ * {@code firstTokenMillis} is null when no content arrived (or the request was not streamed).
+ */
+public record Usage(long id, String requestId, String apiKey, long providerId, String providerName, String model,
+                    String conversationId, String endpoint, boolean stream, long promptTokens, long completionTokens,
+                    long totalTokens, UsageSource usageSource, int status, boolean truncated, String errorCode,
+                    long latencyMillis, Long firstTokenMillis, long createdAtMillis) {
+
+    @Override
+    public String toString() {
+        return "Usage[requestId=" + requestId + ", apiKey=" + Secrets.prefix(apiKey) + ", model=" + model
+                + ", status=" + status + ", tokens=" + promptTokens + "/" + completionTokens + "]";
+    }
+}

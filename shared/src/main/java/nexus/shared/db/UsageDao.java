@@ -1,0 +1,51 @@
+package nexus.shared.db;
+
+import java.util.List;
+
+import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.customizer.BindMethods;
+import org.jdbi.v3.sqlobject.statement.SqlBatch;
+import org.jdbi.v3.sqlobject.statement.SqlQuery;
+
+/** SQL for {@code usage}: batched inserts by the proxy, sums for the admin's stats. Thread-safe. */
+@RegisterConstructorMapper(Usage.class)
+@RegisterConstructorMapper(UsageTotals.class)
+@RegisterConstructorMapper(ProviderUsage.class)
+@RegisterConstructorMapper(ModelUsage.class)
+public interface UsageDao {
+
+    String COLUMNS = "id, request_id, api_key, provider_id, provider_name, model, conversation_id, endpoint, stream,"
+            + " prompt_tokens, completion_tokens, total_tokens, usage_source, status, truncated, error_code,"
+            + " latency_millis, first_token_millis, created_at_millis";
+
+    String SUMS = "COUNT(*) AS requests, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,"
+            + " COALESCE(SUM(completion_tokens), 0) AS completion_tokens, COALESCE(SUM(total_tokens), 0) AS total_tokens";
+
+    @SqlBatch("INSERT INTO usage (request_id, api_key, provider_id, provider_name, model, conversation_id, endpoint,"
+            + " stream, prompt_tokens, completion_tokens, total_tokens, usage_source, status, truncated, error_code,"
+            + " latency_millis, first_token_millis, created_at_millis) VALUES (:requestId, :apiKey, :providerId,"
+            + " :providerName, :model, :conversationId, :endpoint, :stream, :promptTokens, :completionTokens,"
+            + " :totalTokens, :usageSource, :status, :truncated, :errorCode, :latencyMillis, :firstTokenMillis,"
+            + " :createdAtMillis)")
+    void insertAll(@BindMethods List<Usage> rows);
+
+    @SqlQuery("SELECT " + COLUMNS + " FROM usage ORDER BY id")
+    List<Usage> listAll();
+
+    @SqlQuery("SELECT " + SUMS + " FROM usage")
+    UsageTotals totals();
+
+    /** Named as the provider is named now; a deleted provider keeps the name its last row recorded. */
+    @SqlQuery("SELECT provider_id, COALESCE((SELECT name FROM provider WHERE provider.id = usage.provider_id),"
+            + " MAX(provider_name)) AS provider_name, " + SUMS + " FROM usage GROUP BY provider_id ORDER BY provider_id")
+    List<ProviderUsage> byProvider();
+
+    @SqlQuery("SELECT model, " + SUMS + " FROM usage GROUP BY model ORDER BY model")
+    List<ModelUsage> byModel();
+
+    @SqlQuery("SELECT " + SUMS + " FROM usage WHERE conversation_id = :conversationId")
+    UsageTotals conversationTotals(String conversationId);
+
+    @SqlQuery("SELECT model, " + SUMS + " FROM usage WHERE conversation_id = :conversationId GROUP BY model ORDER BY model")
+    List<ModelUsage> conversationByModel(String conversationId);
+}

@@ -1,0 +1,112 @@
+package nexus.shared.error;
+
+/**
+ * An error the client should see, already in OpenAI vocabulary. Thrown anywhere, rendered in one place per process.
+ * Carries no stack trace: it is an expected outcome, not a bug.
+ */
+public final class ApiError extends RuntimeException {
+
+    private final int status;
+    private final String type;
+    private final String code;
+    private final String param;
+
+    private ApiError(int status, String type, String code, String param, String message) {
+        super(message, null, false, false);
+        this.status = status;
+        this.type = type;
+        this.code = code;
+        this.param = param;
+    }
+
+    public static ApiError of(ErrorCode code, String param, String message) {
+        return new ApiError(code.status(), code.type(), code.code(), param, message);
+    }
+
+    public static ApiError invalidRequest(String message, String param) {
+        return of(ErrorCode.INVALID_REQUEST, param, message);
+    }
+
+    public static ApiError missingApiKey() {
+        return of(ErrorCode.MISSING_API_KEY, null,
+                "You didn't provide an API key. Send it as 'Authorization: Bearer <key>'.");
+    }
+
+    public static ApiError invalidApiKey() {
+        return of(ErrorCode.INVALID_API_KEY, null, "Incorrect API key provided.");
+    }
+
+    public static ApiError modelNotFound(String model) {
+        return of(ErrorCode.MODEL_NOT_FOUND, "model",
+                "The model '" + model + "' does not exist or your key does not open it.");
+    }
+
+    public static ApiError notFound(String what) {
+        return of(ErrorCode.NOT_FOUND, null, what + " not found.");
+    }
+
+    public static ApiError conflict(String message, String param) {
+        return of(ErrorCode.CONFLICT, param, message);
+    }
+
+    public static ApiError unknownUrl(String method, String path) {
+        return of(ErrorCode.UNKNOWN_URL, null, "Invalid URL (" + method + " " + path + ")");
+    }
+
+    public static ApiError methodNotAllowed(String method, String path) {
+        return of(ErrorCode.METHOD_NOT_ALLOWED, null, "Method " + method + " is not allowed on " + path + ".");
+    }
+
+    public static ApiError requestTooLarge(long limitBytes) {
+        return of(ErrorCode.REQUEST_TOO_LARGE, null,
+                "The request body is larger than the limit of " + limitBytes + " bytes.");
+    }
+
+    public static ApiError upstreamUnavailable(String message) {
+        return of(ErrorCode.UPSTREAM_UNAVAILABLE, null, message);
+    }
+
+    public static ApiError upstreamTimeout(String message) {
+        return of(ErrorCode.UPSTREAM_TIMEOUT, null, message);
+    }
+
+    /**
+     * An HTTP error answered by an upstream: its status is kept; type and code are the upstream's own when it sent
+     * them, else {@code upstream_error}.
+     */
+    public static ApiError upstreamStatus(int status, String message, String type, String code, String param) {
+        return new ApiError(status,
+                type == null ? ErrorCode.UPSTREAM_ERROR.type() : type,
+                code == null ? ErrorCode.UPSTREAM_ERROR.code() : code,
+                param, message);
+    }
+
+    public static ApiError shuttingDown() {
+        return of(ErrorCode.SHUTTING_DOWN, null, "Nexus is shutting down; retry in a moment.");
+    }
+
+    public static ApiError internal(String logId) {
+        return of(ErrorCode.INTERNAL_ERROR, null,
+                "Nexus had an internal error. It has been logged (id " + logId + ").");
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String type() {
+        return type;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    public ErrorEnvelope toEnvelope() {
+        return new ErrorEnvelope(new ErrorEnvelope.Body(getMessage(), type, param, code));
+    }
+}

@@ -1,0 +1,113 @@
+package nexus.shared.db;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DatabaseTest {
+
+    @TempDir
+    Path dir;
+
+    private static NewProvider provider(String key) {
+        return new NewProvider("OpenAI", ProviderKind.OPENAI, "https://api.openai.com/v1", "sk-secret-123456", key,
+                "desc", true, 1_000L);
+    }
+
+    @Test
+    void a_provider_round_trips_with_its_kind_stored_lower_case() {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        long id = database.dao(ProviderDao.class).insert(provider("key-1"));
+
+        Optional<Provider> read = database.dao(ProviderDao.class).findById(id);
+        assertThat(read).get().returns(ProviderKind.OPENAI, Provider::kind).returns("key-1", Provider::personalizedKey);
+        try (Handle handle = database.openHandle()) {
+            assertThat(handle.createQuery("SELECT kind FROM provider").mapTo(String.class).one()).isEqualTo("openai");
+        }
+    }
+
+    @Test
+    void deleting_a_provider_removes_its_models() {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
+        database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "gpt-4", "GPT-4", true, 1L));
+
+        assertThat(database.dao(ProviderDao.class).deleteById(providerId)).isTrue();
+        assertThat(database.dao(ProviderModelDao.class).listByProvider(providerId)).isEmpty();
+        assertThat(database.dao(ProviderDao.class).deleteById(providerId)).isFalse();
+    }
+
+    @Test
+    void opening_the_same_file_twice_migrates_once_and_keeps_the_data() {
+        Path file = dir.resolve("nexus.db");
+        Database.open(file).dao(ProviderDao.class).insert(provider("key-1"));
+
+        Database again = Database.open(file);
+
+        assertThat(again.dao(ProviderDao.class).listAll()).hasSize(1);
+        try (Handle handle = again.openHandle()) {
+            assertThat(handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one()).isEqualTo(1);
+            assertThat(handle.createQuery("PRAGMA journal_mode").mapTo(String.class).one()).isEqualTo("wal");
+        }
+    }
+
+    @Test
+    void every_change_to_providers_or_models_bumps_the_config_version() {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        ConfigVersionDao versions = database.dao(ConfigVersionDao.class);
+        long before = versions.current();
+
+        long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
+        long modelId = database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "m", "", true, 1L));
+        database.dao(ProviderModelDao.class).deleteById(modelId);
+
+        assertThat(versions.current()).isEqualTo(before + 3);
+    }
+
+    @Test
+    void usage_rows_are_summed_by_provider_and_model_and_conversation() {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
+        UsageDao usage = database.dao(UsageDao.class);
+        usage.insertAll(List.of(
+                row("r1", providerId, "gpt-4", "c1", 10, 5, UsageSource.REPORTED),
+                row("r2", providerId, "gpt-4", "c1", 1, 2, UsageSource.ESTIMATED),
+                row("r3", 99, "other", "c2", 0, 0, UsageSource.MISSING)));
+
+        assertThat(usage.totals()).isEqualTo(new UsageTotals(3, 11, 7, 18));
+        assertThat(usage.byProvider()).containsExactly(
+                new ProviderUsage(providerId, "OpenAI", 2, 11, 7, 18),
+                new ProviderUsage(99, "gone", 1, 0, 0, 0));
+        assertThat(usage.byModel()).extracting(ModelUsage::model).containsExactly("gpt-4", "other");
+        assertThat(usage.conversationTotals("c1")).isEqualTo(new UsageTotals(2, 11, 7, 18));
+        assertThat(usage.conversationTotals("nope").requests()).isZero();
+        assertThat(usage.listAll()).extracting(Usage::usageSource)
+                .containsExactly(UsageSource.REPORTED, UsageSource.ESTIMATED, UsageSource.MISSING);
+        assertThat(usage.listAll().get(0).firstTokenMillis()).isNull();
+    }
+
+    private static Usage row(String requestId, long providerId, String model, String conversation, long prompt,
+                             long completion, UsageSource source) {
+        return new Usage(0, requestId, "key-1", providerId, "gone", model, conversation, "chat.completions", false,
+                prompt, completion, prompt + completion, source, 200, false, null, 12, null, 1L);
+    }
+
+    @Test
+    void trigger_bodies_are_kept_whole_when_a_script_is_split() {
+        List<String> statements = Migrations.statements("""
+                CREATE TABLE a (x INTEGER);
+                -- a comment
+                CREATE TRIGGER t AFTER INSERT ON a
+                BEGIN UPDATE a SET x = 1; END;
+                INSERT INTO a VALUES (1);
+                """);
+        assertThat(statements).hasSize(3);
+        assertThat(statements.get(1)).startsWith("CREATE TRIGGER").endsWith("END;");
+    }
+}
