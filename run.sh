@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Nexus: ./run.sh [both|admin|proxy|test|build]
+#   ./run.sh         build when sources changed, then start admin (:8000) and proxy (:5231); Ctrl-C stops both
+#   ./run.sh test    run every test
+#   ./run.sh admin   start the admin service only;  ./run.sh proxy   start the proxy only
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+
+die() { echo "run.sh: $*" >&2; exit 1; }
+
+java_major() {  # prints the major version of the java binary given, or nothing
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
+}
+
+find_jdk() {  # JAVA_HOME when it is 21 or newer, else the newest JDK >= 21 under /usr/lib/jvm
+    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+        local major; major=$(java_major "$JAVA_HOME/bin/java")
+        if [ -n "$major" ] && [ "$major" -ge 21 ]; then echo "$JAVA_HOME"; return; fi
+    fi
+    local best="" best_major=0 dir major
+    for dir in /usr/lib/jvm/*/; do
+        dir=${dir%/}
+        [ -x "$dir/bin/javac" ] || continue
+        major=$(java_major "$dir/bin/java")
+        if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best=$dir; best_major=$major; fi
+    done
+    echo "$best"
+}
+
+JAVA_HOME=$(find_jdk)
+[ -n "$JAVA_HOME" ] || die "no JDK 21 or newer found: set JAVA_HOME to one, or install one under /usr/lib/jvm"
+export JAVA_HOME
+JAVA="$JAVA_HOME/bin/java"
+command -v mvn >/dev/null || die "Maven (mvn) is not installed: apt-get install maven"
+MVN=(mvn -B -q -Dstyle.color=never)
+
+# Small, steady footprint for a gateway on a developer's machine; override with NEXUS_JAVA_OPTS.
+ADMIN_JAVA_OPTS=${NEXUS_ADMIN_JAVA_OPTS:-"-XX:+UseSerialGC -Xms32m -Xmx256m -XX:+ExitOnOutOfMemoryError"}
+PROXY_JAVA_OPTS=${NEXUS_PROXY_JAVA_OPTS:-"-XX:+UseSerialGC -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError"}
+
+build_if_needed() {
+    local stamp="$ROOT/proxy/target/classpath.txt"
+    if [ ! -f "$stamp" ] || [ ! -f "$ROOT/admin/target/classpath.txt" ] \
+        || [ -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$stamp" -print -quit)" ]; then
+        echo "Building Nexus…"
+        "${MVN[@]}" -DskipTests install
+    fi
+}
+
+start() {  # start <admin|proxy>: runs the service in the foreground of this shell function
+    local module=$1 main opts
+    case "$module" in
+        admin) main=nexus.admin.AdminMain; opts=$ADMIN_JAVA_OPTS ;;
+        proxy) main=nexus.proxy.ProxyMain; opts=$PROXY_JAVA_OPTS ;;
+    esac
+    mkdir -p "${NEXUS_DATA_DIR:-data}" "${NEXUS_LOGS_DIR:-logs}" "${NEXUS_MESSAGES_DIR:-messages}"
+    # shellcheck disable=SC2086
+    exec "$JAVA" $opts -cp "$ROOT/$module/target/nexus-$module-0.1.0.jar:$(cat "$ROOT/$module/target/classpath.txt")" "$main"
+}
+
+case "${1:-both}" in
+    test)
+        shift
+        "${MVN[@]}" install "$@"
+        echo "All tests passed."
+        ;;
+    build)
+        "${MVN[@]}" -DskipTests install
+        ;;
+    admin|proxy)
+        build_if_needed
+        start "$1"
+        ;;
+    both)
+        build_if_needed
+        (start admin) & admin_pid=$!
+        (start proxy) & proxy_pid=$!
+        stop_both() { kill -TERM "$admin_pid" "$proxy_pid" 2>/dev/null || true; wait "$admin_pid" "$proxy_pid" 2>/dev/null || true; }
+        trap 'stop_both; exit 0' INT TERM
+        status=0
+        wait -n "$admin_pid" "$proxy_pid" || status=$?
+        stop_both
+        exit "$status"
+        ;;
+    *)
+        die "unknown command '$1'; use: ./run.sh [admin|proxy|test|build]"
+        ;;
+esac
