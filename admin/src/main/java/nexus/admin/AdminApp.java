@@ -1,0 +1,65 @@
+package nexus.admin;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import nexus.admin.provider.ProviderController;
+import nexus.admin.provider.ProviderModelController;
+import nexus.admin.provider.ProviderModelService;
+import nexus.admin.provider.ProviderService;
+import nexus.admin.stats.StatsController;
+import nexus.admin.stats.StatsService;
+import nexus.shared.config.NexusConfig;
+import nexus.shared.db.Database;
+import nexus.shared.json.Json;
+
+/** The admin process's table of contents: every route it serves, its settings and its error wiring; no logic. */
+public final class AdminApp {
+
+    private AdminApp() {}
+
+    /** An unstarted admin app on the given database; the caller starts and stops it. */
+    public static Javalin create(NexusConfig config, Database database, Clock clock) {
+        ObjectMapper mapper = Json.newMapper();
+        var providers = new ProviderController(new ProviderService(database, clock), mapper);
+        var models = new ProviderModelController(new ProviderModelService(database, clock), mapper);
+        var stats = new StatsController(new StatsService(database));
+        var token = new AdminToken(config.adminToken());
+
+        return Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.concurrency.useVirtualThreads = true;
+            javalin.http.maxRequestSize = config.maxRequestBytes();
+            javalin.http.prefer405over404 = true;
+            javalin.jsonMapper(new JavalinJackson(mapper, false));
+            javalin.requestLogger.http(new AccessLog());
+            AdminErrors.install(javalin, config);
+
+            javalin.routes.before(token::check);
+            javalin.routes.get("/health", ctx -> ctx.json(Health.OK));
+
+            javalin.routes.get("/providers", providers::list);
+            javalin.routes.post("/providers", providers::create);
+            javalin.routes.get("/providers/{provider_id}", providers::get);
+            javalin.routes.put("/providers/{provider_id}", providers::update);
+            javalin.routes.delete("/providers/{provider_id}", providers::delete);
+            javalin.routes.get("/providers/{provider_id}/models", models::listByProvider);
+
+            javalin.routes.post("/provider_models", models::create);
+            javalin.routes.get("/provider_models/{model_id}", models::get);
+            javalin.routes.put("/provider_models/{model_id}", models::update);
+            javalin.routes.delete("/provider_models/{model_id}", models::delete);
+
+            javalin.routes.get("/stats/total", stats::total);
+            javalin.routes.get("/stats/conversation/{conversation_id}", stats::conversation);
+        });
+    }
+
+    /** The body of {@code GET /health}. */
+    record Health(String status) {
+        static final Health OK = new Health("ok");
+    }
+}

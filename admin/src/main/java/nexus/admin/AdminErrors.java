@@ -1,0 +1,58 @@
+package nexus.admin;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.core.JacksonException;
+
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.validation.ValidationException;
+import nexus.shared.config.NexusConfig;
+import nexus.shared.error.ApiError;
+
+/** The only place the admin turns an exception into a response: always the OpenAI error envelope, never a trace. */
+final class AdminErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminErrors.class);
+
+    private AdminErrors() {}
+
+    /** Replaces every Javalin default error rendering with the envelope. */
+    static void install(JavalinConfig javalin, NexusConfig config) {
+        javalin.routes.exception(ApiError.class, (error, ctx) -> {
+            log.debug("{} {} refused: {} {}", ctx.method(), ctx.path(), error.status(), error.code());
+            render(ctx, error);
+        });
+        javalin.routes.exception(JacksonException.class, (error, ctx) ->
+                render(ctx, ApiError.invalidRequest("The request body is not valid JSON.", null)));
+        javalin.routes.exception(ValidationException.class, (error, ctx) -> {
+            String field = error.getErrors().keySet().stream().findFirst().orElse(null);
+            render(ctx, ApiError.invalidRequest("Invalid value for '" + field + "'.", field));
+        });
+        javalin.routes.exception(HttpResponseException.class, (error, ctx) ->
+                render(ctx, fromJavalin(error, ctx, config.maxRequestBytes())));
+        javalin.routes.exception(Exception.class, (error, ctx) -> {
+            String logId = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            log.error("Unhandled error {} on {} {}", logId, ctx.method(), ctx.path(), error);
+            render(ctx, ApiError.internal(logId));
+        });
+    }
+
+    private static void render(Context ctx, ApiError error) {
+        ctx.status(error.status()).json(error.toEnvelope());
+    }
+
+    /** Javalin's own HTTP exceptions: no route (404), wrong method (405), body over the limit (413). */
+    private static ApiError fromJavalin(HttpResponseException error, Context ctx, long maxRequestBytes) {
+        return switch (error.getStatus()) {
+            case 404 -> ApiError.unknownUrl(ctx.method().name(), ctx.path());
+            case 405 -> ApiError.methodNotAllowed(ctx.method().name(), ctx.path());
+            case 413 -> ApiError.requestTooLarge(maxRequestBytes);
+            default -> ApiError.invalidRequest(error.getMessage(), null);
+        };
+    }
+}

@@ -1,0 +1,168 @@
+package nexus.admin;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.javalin.Javalin;
+import nexus.shared.config.NexusConfig;
+import nexus.shared.db.Database;
+import nexus.shared.db.Provider;
+import nexus.shared.db.ProviderDao;
+import nexus.shared.db.ProviderModel;
+import nexus.shared.db.ProviderModelDao;
+import nexus.shared.json.Json;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+/** A real admin app on port 0 over a fresh SQLite file, with a real HTTP client; close it after each test. */
+final class AdminServer implements AutoCloseable {
+
+    /** The fixed time every row created through this server carries. */
+    static final Instant NOW = Instant.parse("2026-11-21T22:43:17.456Z");
+
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final ObjectMapper MAPPER = Json.newMapper();
+
+    private final Database database;
+    private final Javalin app;
+    private final OkHttpClient client = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
+    private final String baseUrl;
+
+    private AdminServer(NexusConfig config) {
+        this.database = Database.open(config.databaseFile());
+        this.app = AdminApp.create(config, database, Clock.fixed(NOW, ZoneOffset.UTC)).start(config.bindHost(), 0);
+        this.baseUrl = "http://" + config.bindHost() + ":" + app.port();
+    }
+
+    static AdminServer start(Path dir) {
+        return new AdminServer(NexusConfig.forTests(dir));
+    }
+
+    static AdminServer start(NexusConfig config) {
+        return new AdminServer(config);
+    }
+
+    Database database() {
+        return database;
+    }
+
+    Reply get(String path) {
+        return send("GET", path, null);
+    }
+
+    Reply post(String path, String body) {
+        return send("POST", path, body);
+    }
+
+    Reply put(String path, String body) {
+        return send("PUT", path, body);
+    }
+
+    Reply delete(String path) {
+        return send("DELETE", path, null);
+    }
+
+    /** Sends one request; header names and values alternate in {@code headers}. */
+    Reply send(String method, String path, String body, String... headers) {
+        RequestBody requestBody = body == null ? null : RequestBody.create(body, JSON);
+        if (requestBody == null && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
+            requestBody = RequestBody.create("", JSON);
+        }
+        Request.Builder request = new Request.Builder().url(baseUrl + path).method(method, requestBody);
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        try (Response response = client.newCall(request.build()).execute()) {
+            return new Reply(response.code(), response.header("Content-Type"), response.body().string());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates a provider through the API and returns its id. */
+    long createProvider(String name, String personalizedKey) {
+        Reply reply = post("/providers", "{\"name\":\"" + name + "\",\"server_url\":\"https://api.example.com/v1\","
+                + "\"server_key\":\"sk-upstream-secret-1234\",\"personalized_key\":\"" + personalizedKey + "\"}");
+        return reply.expect(201).path("id").asLong();
+    }
+
+    /** Creates a model through the API and returns its id. */
+    long createModel(long providerId, String modelName) {
+        Reply reply = post("/provider_models", "{\"provider_id\":" + providerId + ",\"model_name\":\"" + modelName
+                + "\"}");
+        return reply.expect(201).path("id").asLong();
+    }
+
+    List<Provider> providerRows() {
+        return database.dao(ProviderDao.class).listAll();
+    }
+
+    List<ProviderModel> modelRows(long providerId) {
+        return database.dao(ProviderModelDao.class).listByProvider(providerId);
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+
+    /** One HTTP answer, read whole. */
+    record Reply(int status, String contentType, String body) {
+
+        JsonNode json() {
+            try {
+                return MAPPER.readTree(body);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Not JSON: " + body, e);
+            }
+        }
+
+        /** The JSON body, after checking the status (the body is in the failure message). */
+        JsonNode expect(int expectedStatus) {
+            if (status != expectedStatus) {
+                throw new AssertionError("Expected " + expectedStatus + " but got " + status + ": " + body);
+            }
+            return json();
+        }
+
+        /** The error as a client branches on it: status and the envelope's type, code and param. */
+        Failure failure() {
+            JsonNode error = json().path("error");
+            return new Failure(status, error.path("type").textValue(), error.path("code").textValue(),
+                    error.path("param").textValue());
+        }
+
+        String message() {
+            return json().path("error").path("message").textValue();
+        }
+    }
+
+    /** The parts of an error envelope a test compares. */
+    record Failure(int status, String type, String code, String param) {
+
+        static Failure invalid(String param) {
+            return new Failure(400, "invalid_request_error", "invalid_request", param);
+        }
+
+        static Failure notFound(String param) {
+            return new Failure(404, "invalid_request_error", "not_found", param);
+        }
+
+        static Failure of(int status, String code) {
+            return new Failure(status, "invalid_request_error", code, null);
+        }
+    }
+}

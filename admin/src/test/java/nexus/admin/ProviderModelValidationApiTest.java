@@ -1,0 +1,99 @@
+package nexus.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import nexus.admin.AdminServer.Failure;
+import nexus.shared.db.ProviderModel;
+
+class ProviderModelValidationApiTest {
+
+    @TempDir
+    Path dir;
+
+    AdminServer admin;
+    long providerId;
+
+    @BeforeEach
+    void start() {
+        admin = AdminServer.start(dir);
+        providerId = admin.createProvider("OpenAI", "k1");
+    }
+
+    @AfterEach
+    void stop() {
+        admin.close();
+    }
+
+    static Stream<Arguments> invalid_creates() {
+        return Stream.of(
+                Arguments.of("{\"model_name\":\"gpt-4\"}", "provider_id", "'provider_id' is required"),
+                Arguments.of("{\"provider_id\":\"1\",\"model_name\":\"gpt-4\"}", "provider_id", "must be an integer"),
+                Arguments.of("{\"provider_id\":1.5,\"model_name\":\"gpt-4\"}", "provider_id", "must be an integer"),
+                Arguments.of("{\"provider_id\":1e40,\"model_name\":\"gpt-4\"}", "provider_id", "must be an integer"),
+                Arguments.of("{\"provider_id\":99999999999999999999,\"model_name\":\"gpt-4\"}", "provider_id",
+                        "must be an integer"),
+                Arguments.of("{\"provider_id\":1}", "model_name", "'model_name' is required"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\" \"}", "model_name", "'model_name' is required"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":4}", "model_name", "must be a string"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"" + "m".repeat(201) + "\"}", "model_name",
+                        "at most 200"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"description\":{}}", "description",
+                        "must be a string"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"enabled\":\"true\"}", "enabled",
+                        "must be a boolean"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"price\":1}", "price", "Unknown field"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid_creates")
+    void a_create_with_an_invalid_field_is_refused_naming_it_and_stores_nothing(String body, String field,
+                                                                               String message) {
+        AdminServer.Reply reply = admin.post("/provider_models", body);
+
+        assertThat(reply.failure()).isEqualTo(Failure.invalid(field));
+        assertThat(reply.message()).contains(message);
+        assertThat(admin.modelRows(providerId)).isEmpty();
+    }
+
+    @Test
+    void a_create_for_an_unknown_provider_is_not_found_naming_provider_id() {
+        AdminServer.Reply reply = admin.post("/provider_models", "{\"provider_id\":424242,\"model_name\":\"gpt-4\"}");
+
+        assertThat(reply.failure()).isEqualTo(Failure.notFound("provider_id"));
+        assertThat(reply.message()).contains("424242");
+        assertThat(admin.modelRows(424242)).isEmpty();
+    }
+
+    static Stream<Arguments> invalid_updates() {
+        return Stream.of(
+                Arguments.of("{\"provider_id\":\"x\"}", Failure.invalid("provider_id")),
+                Arguments.of("{\"provider_id\":424242}", Failure.notFound("provider_id")),
+                Arguments.of("{\"provider_id\":-1}", Failure.notFound("provider_id")),
+                Arguments.of("{\"model_name\":\"\"}", Failure.invalid("model_name")),
+                Arguments.of("{\"model_name\":[]}", Failure.invalid("model_name")),
+                Arguments.of("{\"description\":1}", Failure.invalid("description")),
+                Arguments.of("{\"enabled\":null,\"enabled_x\":true}", Failure.invalid("enabled_x")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid_updates")
+    void an_invalid_update_is_refused_and_changes_nothing(String body, Failure expected) {
+        long id = admin.createModel(providerId, "gpt-4");
+        List<ProviderModel> before = admin.modelRows(providerId);
+
+        assertThat(admin.put("/provider_models/" + id, body).failure()).isEqualTo(expected);
+        assertThat(admin.modelRows(providerId)).isEqualTo(before);
+    }
+}
