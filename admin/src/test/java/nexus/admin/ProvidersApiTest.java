@@ -71,12 +71,14 @@ class ProvidersApiTest {
     @Test
     void a_mock_provider_needs_no_server_url_and_accepts_its_settings_in_one() {
         admin.post("/providers", "{\"name\":\"Mock\",\"kind\":\"mock\",\"personalized_key\":\"k1\"}").expect(201);
-        JsonNode tuned = admin.post("/providers", "{\"name\":\"Slow mock\",\"kind\":\"mock\",\"personalized_key\":\"k1\","
+        JsonNode tuned = admin.post("/providers", "{\"name\":\"Slow mock\",\"kind\":\"mock\","
+                + "\"personalized_key\":\"k1\","
                 + "\"server_url\":\"mock://local?chunks=3&delay_ms=0\",\"enabled\":false}").expect(201);
 
         assertThat(tuned.path("server_url").asText()).isEqualTo("mock://local?chunks=3&delay_ms=0");
         assertThat(tuned.path("enabled").asBoolean()).isFalse();
-        assertThat(admin.providerRows()).extracting(Provider::kind).containsExactly(ProviderKind.MOCK, ProviderKind.MOCK);
+        assertThat(admin.providerRows()).extracting(Provider::kind)
+                .containsExactly(ProviderKind.MOCK, ProviderKind.MOCK);
     }
 
     @Test

@@ -88,8 +88,10 @@ class StatsApiTest {
 
         assertThat(body.toString()).isEqualTo("{\"conversation_id\":\"conv-1\",\"total_requests\":3,"
                 + "\"prompt_tokens\":31,\"completion_tokens\":16,\"total_tokens\":47,\"by_model\":["
-                + "{\"model\":\"gpt-4\",\"requests\":2,\"prompt_tokens\":30,\"completion_tokens\":15,\"total_tokens\":45},"
-                + "{\"model\":\"gpt-4o\",\"requests\":1,\"prompt_tokens\":1,\"completion_tokens\":1,\"total_tokens\":2}]}");
+                + "{\"model\":\"gpt-4\",\"requests\":2,\"prompt_tokens\":30,\"completion_tokens\":15,"
+                + "\"total_tokens\":45},"
+                + "{\"model\":\"gpt-4o\",\"requests\":1,\"prompt_tokens\":1,\"completion_tokens\":1,"
+                + "\"total_tokens\":2}]}");
     }
 
     @Test

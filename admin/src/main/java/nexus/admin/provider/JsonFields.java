@@ -37,7 +37,8 @@ final class JsonFields {
             tree = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(body);
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();
-            String position = where == null ? "" : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
+            String position = where == null ? ""
+                    : " (line " + where.getLineNr() + ", column " + where.getColumnNr() + ")";
             throw ApiError.invalidRequest("The request body is not valid JSON" + position + ".", null);
         }
         if (!(tree instanceof ObjectNode object)) {
