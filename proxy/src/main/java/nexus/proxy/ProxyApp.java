@@ -1,0 +1,103 @@
+package nexus.proxy;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
+import io.javalin.json.JavalinJackson;
+import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import nexus.proxy.chat.ChatCompletionsHandler;
+import nexus.proxy.chat.ChatService;
+import nexus.proxy.messages.MessageStore;
+import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.upstream.UpstreamAdapters;
+import nexus.proxy.usage.TokenCounter;
+import nexus.proxy.usage.UsageRecorder;
+import nexus.shared.config.NexusConfig;
+import nexus.shared.db.Database;
+import nexus.shared.json.Json;
+
+/**
+ * The proxy process's table of contents: every route it serves, its settings and wiring, and an orderly stop that
+ * lets running streams finish and writes every pending usage row and message. Start once, close once.
+ */
+public final class ProxyApp implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyApp.class);
+    /** How long a stop waits for running requests before it cuts them. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
+    private final Javalin javalin;
+    private final RoutingTable routing;
+    private final UsageRecorder usage;
+    private final MessageStore messages;
+    private final InFlight inFlight = new InFlight();
+
+    private ProxyApp(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
+        ObjectMapper mapper = Json.newMapper();
+        TokenCounter tokens = new TokenCounter();
+        this.routing = new RoutingTable(database);
+        this.usage = new UsageRecorder(database);
+        this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
+                : MessageStore.disabled();
+        ChatService chat = new ChatService(new UpstreamAdapters(upstreamHttp, mapper, tokens, clock), mapper, tokens,
+                usage, messages);
+        var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock));
+        var models = new ModelsHandler(routing);
+
+        this.javalin = Javalin.create(javalin -> {
+            javalin.startup.showJavalinBanner = false;
+            javalin.concurrency.useVirtualThreads = true;
+            javalin.http.maxRequestSize = config.maxRequestBytes();
+            javalin.http.compressionStrategy = CompressionStrategy.NONE;  // never buffer a stream to compress it
+            javalin.http.prefer405over404 = true;
+            javalin.jsonMapper(new JavalinJackson(mapper, false));
+            ProxyErrors.install(javalin, config.maxRequestBytes());
+
+            javalin.routes.get("/health", ctx -> ctx.json(new Health("ok")));
+            javalin.routes.post("/v1/chat/completions", completions);
+            javalin.routes.post("/chat/completions", completions);
+            javalin.routes.get("/v1/models", models);
+            javalin.routes.get("/models", models);
+        });
+    }
+
+    /** A proxy on the given database, not yet listening. */
+    public static ProxyApp create(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
+        return new ProxyApp(config, database, upstreamHttp, clock);
+    }
+
+    public ProxyApp start(String host, int port) {
+        javalin.start(host, port);
+        return this;
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    /** Refuses new requests, lets running ones finish (bounded), stops listening, then writes what is pending. */
+    public void close(Duration drainTimeout) {
+        int cut = inFlight.drain(drainTimeout);
+        if (cut > 0) {
+            log.warn("Stopping with {} requests still running after {}", cut, drainTimeout);
+        }
+        javalin.stop();
+        usage.close();
+        messages.close();
+        routing.close();
+    }
+
+    @Override
+    public void close() {
+        close(DRAIN_TIMEOUT);
+    }
+
+    /** The body of {@code GET /health}. */
+    record Health(String status) {}
+}

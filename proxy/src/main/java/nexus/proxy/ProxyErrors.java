@@ -1,0 +1,53 @@
+package nexus.proxy;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+import com.fasterxml.jackson.core.JacksonException;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.validation.ValidationException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import nexus.proxy.chat.ClientGoneException;
+import nexus.shared.error.ApiError;
+
+/** The only place the proxy turns an exception into a response: always OpenAI's error envelope, never a trace. */
+final class ProxyErrors {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyErrors.class);
+
+    private ProxyErrors() {}
+
+    static void install(JavalinConfig config, long maxRequestBytes) {
+        config.routes.exception(ApiError.class, (error, ctx) -> render(ctx, error));
+        config.routes.exception(JacksonException.class, (error, ctx) ->
+                render(ctx, ApiError.invalidRequest("The request body is not valid JSON.", null)));
+        config.routes.exception(ValidationException.class, (error, ctx) -> {
+            String field = error.getErrors().keySet().stream().findFirst().orElse(null);
+            render(ctx, ApiError.invalidRequest("Invalid value for '" + field + "'.", field));
+        });
+        config.routes.exception(HttpResponseException.class, (error, ctx) -> render(ctx, switch (error.getStatus()) {
+            case 404 -> ApiError.unknownUrl(ctx.method().name(), ctx.path());
+            case 405 -> ApiError.methodNotAllowed(ctx.method().name(), ctx.path());
+            case 413 -> ApiError.requestTooLarge(maxRequestBytes);
+            default -> ApiError.invalidRequest(error.getMessage(), null);
+        }));
+        config.routes.exception(ClientGoneException.class, (error, ctx) ->
+                log.debug("Client went away on {} {}", ctx.method(), ctx.path()));
+        config.routes.exception(Exception.class, (error, ctx) -> {
+            String logId = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            log.error("Unhandled error {} on {} {}", logId, ctx.method(), ctx.path(), error);
+            render(ctx, ApiError.internal(logId));
+        });
+    }
+
+    private static void render(Context ctx, ApiError error) {
+        if (ctx.res().isCommitted()) {
+            log.debug("Error after the response began, not rendered: {}", error.getMessage());
+            return;
+        }
+        ctx.status(error.status()).json(error.toEnvelope());
+    }
+}

@@ -1,0 +1,54 @@
+package nexus.proxy.chat;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.Header;
+
+import nexus.proxy.RequestIds;
+import nexus.proxy.routing.BearerKey;
+import nexus.proxy.routing.Caller;
+import nexus.proxy.routing.Routes;
+import nexus.proxy.routing.RoutingTable;
+
+/** POST /v1/chat/completions: HTTP in and out only; every decision is delegated. Thread-safe. */
+public final class ChatCompletionsHandler implements Handler {
+
+    public static final String ENDPOINT = "chat.completions";
+
+    private final RoutingTable routing;
+    private final ChatService chat;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public ChatCompletionsHandler(RoutingTable routing, ChatService chat, ObjectMapper mapper, Clock clock) {
+        this.routing = routing;
+        this.chat = chat;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        long startNanos = System.nanoTime();
+        String requestId = RequestIds.create();
+        ctx.header(RequestIds.HEADER, requestId);
+        String conversationId = ConversationIds.fromClient(ctx.header(ConversationIds.HEADER), ConversationIds.HEADER);
+        ctx.header(ConversationIds.HEADER, conversationId);
+
+        String apiKey = BearerKey.from(ctx.header(Header.AUTHORIZATION));
+        Routes routes = routing.current();
+        Caller caller = routes.authenticate(apiKey);
+        ChatRequest request = ChatRequest.parse(ctx.bodyAsBytes(), mapper);
+        ChatCall call = new ChatCall(requestId, conversationId, apiKey, routes.resolve(caller, request.model()),
+                request, ENDPOINT, startNanos, clock.millis());
+
+        if (request.stream()) {
+            chat.stream(call, new SseSink(ctx.res(), mapper));
+        } else {
+            ctx.contentType("application/json").result(chat.complete(call));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package nexus.proxy.chat;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+import nexus.shared.error.ApiError;
+
+/** Validates client conversation ids (they name files) and makes new ones. Stateless. */
+public final class ConversationIds {
+
+    public static final String HEADER = "X-Conversation-Id";
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
+
+    private ConversationIds() {}
+
+    /** The client's id when it sent a valid one, a new one when it sent none; 400 for an invalid one. */
+    public static String fromClient(String value, String param) {
+        if (value == null || value.isBlank()) {
+            return create();
+        }
+        String id = value.strip();
+        if (!VALID.matcher(id).matches() || id.contains("..")) {
+            throw ApiError.invalidRequest("The conversation id must be 1 to 128 letters, digits, '.', '_', ':' or '-',"
+                    + " starting with a letter or digit.", param);
+        }
+        return id;
+    }
+
+    public static String create() {
+        return "conv_" + UUID.randomUUID().toString().replace("-", "");
+    }
+}

@@ -1,0 +1,72 @@
+package nexus.proxy.routing;
+
+import java.util.concurrent.locks.ReentrantLock;
+
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import nexus.shared.db.ConfigVersionDao;
+import nexus.shared.db.Database;
+import nexus.shared.db.ProviderDao;
+import nexus.shared.db.ProviderModelDao;
+
+/**
+ * The proxy's cached view of providers and models. Each request asks SQLite, on one held connection, whether any
+ * other connection has committed since ({@code PRAGMA data_version}, no disk read); only then is the config version
+ * read, and only when that moved are the tables reloaded. So an admin change is seen on the next request, and a
+ * request costs no query. Thread-safe.
+ */
+public final class RoutingTable implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RoutingTable.class);
+
+    private final Handle handle;
+    private final ConfigVersionDao versions;
+    private final ReentrantLock lock = new ReentrantLock();
+    private long dataVersion = Long.MIN_VALUE;
+    private long configVersion = Long.MIN_VALUE;
+    private volatile Routes routes;
+
+    public RoutingTable(Database database) {
+        this.handle = database.openHandle();
+        this.versions = handle.attach(ConfigVersionDao.class);
+    }
+
+    /** The routes as committed right now. */
+    public Routes current() {
+        lock.lock();
+        try {
+            long seenData = versions.dataVersion();
+            if (seenData != dataVersion || routes == null) {
+                dataVersion = seenData;
+                long seenConfig = versions.current();
+                if (seenConfig != configVersion || routes == null) {
+                    configVersion = seenConfig;
+                    routes = load();
+                }
+            }
+            return routes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Routes load() {
+        Routes loaded = handle.inTransaction(transaction -> new Routes(
+                transaction.attach(ProviderDao.class).listEnabled(),
+                transaction.attach(ProviderModelDao.class).listEnabled()));
+        log.debug("Routing table reloaded at config version {}", configVersion);
+        return loaded;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            handle.close();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

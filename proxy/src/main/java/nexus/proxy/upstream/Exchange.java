@@ -1,0 +1,22 @@
+package nexus.proxy.upstream;
+
+import java.io.IOException;
+
+/**
+ * One in-flight upstream answer, in OpenAI's wire format, read by exactly one thread. Closing it cancels the
+ * upstream call.
+ */
+public interface Exchange extends AutoCloseable {
+
+    /** Non-streaming: the complete {@code chat.completion} JSON. */
+    byte[] body() throws IOException;
+
+    /**
+     * Streaming: the next {@code chat.completion.chunk} payload (what follows {@code data: }), or null when the
+     * upstream finished with {@code [DONE]}. Throws {@link StreamCutException} when the stream broke off before that.
+     */
+    String nextChunk() throws IOException;
+
+    @Override
+    void close();
+}

@@ -1,0 +1,61 @@
+package nexus.proxy.upstream;
+
+import java.io.IOException;
+
+import nexus.shared.db.Provider;
+import nexus.shared.error.ApiError;
+import okhttp3.Call;
+import okhttp3.Response;
+
+/**
+ * An OpenAI-format answer read from an OkHttp response: the body whole, or SSE data payloads one by one.
+ * Read by one thread; {@link #close()} cancels the call.
+ */
+public final class HttpExchange implements Exchange {
+
+    private static final String DONE = "[DONE]";
+
+    private final Call call;
+    private final Response response;
+    private final Provider provider;
+    private SseReader events;
+
+    public HttpExchange(Call call, Response response, Provider provider) {
+        this.call = call;
+        this.response = response;
+        this.provider = provider;
+    }
+
+    @Override
+    public byte[] body() throws IOException {
+        try {
+            return response.body().bytes();
+        } catch (IOException e) {
+            throw new StreamCutException(UpstreamFailures.cut(provider, e), e);
+        }
+    }
+
+    @Override
+    public String nextChunk() throws IOException {
+        if (events == null) {
+            events = new SseReader(response.body().source());
+        }
+        String data;
+        try {
+            data = events.next();
+        } catch (IOException e) {
+            throw new StreamCutException(UpstreamFailures.cut(provider, e), e);
+        }
+        if (data == null) {
+            throw new StreamCutException(ApiError.upstreamUnavailable("The upstream provider '" + provider.name()
+                    + "' ended the stream without [DONE]; the answer may be incomplete."), null);
+        }
+        return DONE.equals(data.strip()) ? null : data;
+    }
+
+    @Override
+    public void close() {
+        response.close();
+        call.cancel();
+    }
+}

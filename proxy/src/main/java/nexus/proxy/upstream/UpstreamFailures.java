@@ -1,0 +1,102 @@
+package nexus.proxy.upstream;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import nexus.shared.db.Provider;
+import nexus.shared.db.Secrets;
+import nexus.shared.error.ApiError;
+
+/** Turns transport failures and upstream error answers into the client's error, never leaking the server key. */
+public final class UpstreamFailures {
+
+    private static final int MAX_MESSAGE_CHARS = 500;
+
+    private UpstreamFailures() {}
+
+    /** A call that failed in transport: a timeout is 504, anything else 502. */
+    public static ApiError transport(Provider provider, IOException failure) {
+        String name = provider.name();
+        if (failure instanceof InterruptedIOException) {
+            return ApiError.upstreamTimeout("The upstream provider '" + name + "' did not answer in time.");
+        }
+        String reason = failure instanceof ConnectException ? "connection refused"
+                : failure instanceof UnknownHostException ? "unknown host"
+                : "connection failed";
+        return ApiError.upstreamUnavailable("Could not reach the upstream provider '" + name + "' (" + reason + ").");
+    }
+
+    /** A stream that broke off after it began. */
+    public static ApiError cut(Provider provider, IOException failure) {
+        if (failure instanceof InterruptedIOException) {
+            return ApiError.upstreamTimeout("The upstream provider '" + provider.name()
+                    + "' stopped sending in the middle of the stream.");
+        }
+        return ApiError.upstreamUnavailable("The upstream provider '" + provider.name()
+                + "' broke off the stream before it was complete.");
+    }
+
+    /**
+     * An upstream HTTP error: its status is kept; an OpenAI-shaped body keeps its type, code and param; any other
+     * body is reduced to a message.
+     */
+    public static ApiError status(Provider provider, int status, String body, ObjectMapper mapper) {
+        return described(provider, status, "Upstream provider '" + provider.name() + "' answered HTTP " + status + ": ",
+                body, mapper);
+    }
+
+    /** An error event an upstream sent in the middle of a stream; recorded as 502. */
+    public static ApiError inStream(Provider provider, String event, ObjectMapper mapper) {
+        return described(provider, 502, "Upstream provider '" + provider.name() + "' failed mid-stream: ", event, mapper);
+    }
+
+    private static ApiError described(Provider provider, int status, String prefix, String body, ObjectMapper mapper) {
+        JsonNode tree = parse(body, mapper);
+        JsonNode error = tree == null ? null : tree.get("error");
+        if (error != null && error.isObject() && error.path("message").isTextual()) {
+            return ApiError.upstreamStatus(status, clean(prefix + error.get("message").asText(), provider),
+                    textOrNull(error.get("type")), textOrNull(error.get("code")), textOrNull(error.get("param")));
+        }
+        String message = tree == null ? body : firstText(tree, "message", "detail", "msg", "error", "error_msg");
+        if (message == null || message.isBlank()) {
+            message = "no details";
+        }
+        return ApiError.upstreamStatus(status, clean(prefix + message, provider), null, null, null);
+    }
+
+    private static JsonNode parse(String body, ObjectMapper mapper) {
+        try {
+            return body == null || body.isBlank() ? null : mapper.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String firstText(JsonNode tree, String... fields) {
+        for (String field : fields) {
+            if (tree.path(field).isTextual()) {
+                return tree.get(field).asText();
+            }
+        }
+        return tree.toString();
+    }
+
+    private static String textOrNull(JsonNode node) {
+        return node == null || node.isNull() || node.isContainerNode() ? null : node.asText();
+    }
+
+    /** Short, single-line, and without the provider's server key. */
+    private static String clean(String message, Provider provider) {
+        String cleaned = message.replaceAll("\\s+", " ").strip();
+        String key = provider.serverKey();
+        if (key != null && key.length() >= 4) {
+            cleaned = cleaned.replace(key, Secrets.mask(key));
+        }
+        return cleaned.length() > MAX_MESSAGE_CHARS ? cleaned.substring(0, MAX_MESSAGE_CHARS) + "…" : cleaned;
+    }
+}

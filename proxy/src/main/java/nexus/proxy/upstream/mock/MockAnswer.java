@@ -1,0 +1,27 @@
+package nexus.proxy.upstream.mock;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** What the mock answers to one request, and how it splits that text into stream pieces. Immutable. */
+record MockAnswer(String id, String model, String text, int promptTokens, int completionTokens, long createdSeconds) {
+
+    MockAnswer(String model, String text, int promptTokens, int completionTokens, long createdSeconds) {
+        this("chatcmpl-mock-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE), model, text,
+                promptTokens, completionTokens, createdSeconds);
+    }
+
+    /** The text cut into at most {@code chunks} pieces of near-equal length, never splitting a code point. */
+    List<String> pieces(int chunks) {
+        int[] codePoints = text.codePoints().toArray();
+        int count = Math.min(chunks, codePoints.length);
+        List<String> pieces = new ArrayList<>(count);
+        for (int index = 0; index < count; index++) {
+            int from = (int) ((long) codePoints.length * index / count);
+            int to = (int) ((long) codePoints.length * (index + 1) / count);
+            pieces.add(new String(codePoints, from, to - from));
+        }
+        return pieces;
+    }
+}

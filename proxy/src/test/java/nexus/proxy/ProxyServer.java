@@ -1,0 +1,126 @@
+package nexus.proxy;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
+
+import nexus.proxy.upstream.UpstreamHttp;
+import nexus.shared.config.NexusConfig;
+import nexus.shared.db.Database;
+import nexus.shared.db.NewProvider;
+import nexus.shared.db.NewProviderModel;
+import nexus.shared.db.ProviderDao;
+import nexus.shared.db.ProviderKind;
+import nexus.shared.db.ProviderModelDao;
+import nexus.shared.db.Usage;
+import nexus.shared.db.UsageDao;
+
+/** Test helper: a real proxy on a random port over a temporary SQLite file, and a client to call it. */
+public final class ProxyServer implements AutoCloseable {
+
+    public static final MediaType JSON = MediaType.get("application/json");
+
+    private final NexusConfig config;
+    private final Database database;
+    private final ProxyApp app;
+    private final OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
+
+    private ProxyServer(NexusConfig config) {
+        this.config = config;
+        this.database = Database.open(config.databaseFile());
+        this.app = ProxyApp.create(config, database, UpstreamHttp.client(config), Clock.systemUTC()).start("127.0.0.1", 0);
+    }
+
+    /** A proxy with the test defaults under {@code dir}. */
+    public static ProxyServer start(Path dir) {
+        return new ProxyServer(NexusConfig.forTests(dir));
+    }
+
+    /** A proxy with a config of the test's own making. */
+    public static ProxyServer start(NexusConfig config) {
+        return new ProxyServer(config);
+    }
+
+    public NexusConfig config() {
+        return config;
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public ProxyApp app() {
+        return app;
+    }
+
+    public OkHttpClient client() {
+        return client;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + app.port() + path;
+    }
+
+    /** Adds an enabled provider with one model; returns the provider id. */
+    public long addProvider(String name, ProviderKind kind, String serverUrl, String personalizedKey, String... models) {
+        long id = database.dao(ProviderDao.class).insert(new NewProvider(name, kind, serverUrl, "upstream-secret-key",
+                personalizedKey, "", true, System.currentTimeMillis()));
+        for (String model : models) {
+            database.dao(ProviderModelDao.class).insert(new NewProviderModel(id, model, "", true, 1L));
+        }
+        return id;
+    }
+
+    /** A POST of a JSON body to a proxy path with a Bearer key (none when null). */
+    public Request post(String path, String key, String json) {
+        Request.Builder request = new Request.Builder().url(url(path)).post(RequestBody.create(json, JSON));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return request.build();
+    }
+
+    public Response execute(Request request) throws IOException {
+        return client.newCall(request).execute();
+    }
+
+    public List<Usage> usageRows() {
+        return database.dao(UsageDao.class).listAll();
+    }
+
+    /** Polls the usage table until {@code count} rows are there (they are written off the request path). */
+    public List<Usage> awaitUsageRows(int count) {
+        return awaitUsageRows(rows -> rows.size() >= count);
+    }
+
+    public List<Usage> awaitUsageRows(Predicate<List<Usage>> condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<Usage> rows = usageRows();
+        while (!condition.test(rows) && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+            rows = usageRows();
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        app.close(Duration.ofSeconds(5));
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+}
