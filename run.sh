@@ -62,8 +62,8 @@ start() {  # start <admin|proxy>: runs the service in the foreground of this she
 case "${1:-both}" in
     test)
         shift
-        "${MVN[@]}" install "$@"
-        echo "All tests passed."
+        # Not quiet: Surefire's per-module "Tests run: …" summaries are the report.
+        mvn -B --no-transfer-progress -Dstyle.color=never install "$@"
         ;;
     build)
         "${MVN[@]}" -DskipTests install
