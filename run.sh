@@ -9,20 +9,21 @@ ROOT=$(pwd)
 
 die() { echo "run.sh: $*" >&2; exit 1; }
 
-java_major() {  # prints the major version of the java binary given, or nothing
-    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p' | head -n 1
+jdk_major() {  # prints the major version of the JDK folder given (from its release file), or nothing
+    [ -x "$1/bin/javac" ] && [ -f "$1/release" ] || return 0
+    sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1
 }
 
 find_jdk() {  # JAVA_HOME when it is 21 or newer, else the newest JDK >= 21 under /usr/lib/jvm
-    if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
-        local major; major=$(java_major "$JAVA_HOME/bin/java")
+    local major
+    if [ -n "${JAVA_HOME:-}" ]; then
+        major=$(jdk_major "$JAVA_HOME")
         if [ -n "$major" ] && [ "$major" -ge 21 ]; then echo "$JAVA_HOME"; return; fi
     fi
-    local best="" best_major=0 dir major
+    local best="" best_major=0 dir
     for dir in /usr/lib/jvm/*/; do
         dir=${dir%/}
-        [ -x "$dir/bin/javac" ] || continue
-        major=$(java_major "$dir/bin/java")
+        major=$(jdk_major "$dir")
         if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best=$dir; best_major=$major; fi
     done
     echo "$best"
