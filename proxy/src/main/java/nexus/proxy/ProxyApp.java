@@ -18,6 +18,7 @@ import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.usage.TokenCounter;
 import nexus.proxy.usage.UsageRecorder;
+import nexus.proxy.ws.ChatSocket;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.Database;
 import nexus.shared.json.Json;
@@ -49,6 +50,7 @@ public final class ProxyApp implements AutoCloseable {
                 usage, messages);
         var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock));
         var models = new ModelsHandler(routing);
+        var chatSocket = new ChatSocket(routing, chat, inFlight, mapper, clock, config);
 
         this.javalin = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -64,6 +66,7 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/chat/completions", completions);
             javalin.routes.get("/v1/models", models);
             javalin.routes.get("/models", models);
+            javalin.routes.ws("/ws/chat", chatSocket::configure);
         });
     }
 
