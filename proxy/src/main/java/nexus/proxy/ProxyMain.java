@@ -51,6 +51,8 @@ public final class ProxyMain {
             app.close();
             log.info("Nexus proxy stopped");
         }, "proxy-shutdown"));
+        // SIGTERM is how an operator stops the proxy: exit 0 after the hook above, not the JVM's 128 + 15 = 143.
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(0));
         log.info("Nexus proxy listening on http://{}:{} (database {}, message storage {})", config.bindHost(),
                 app.port(), config.databaseFile().toAbsolutePath(), config.storeMessages() ? "on" : "off");
     }
