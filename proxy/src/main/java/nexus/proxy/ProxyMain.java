@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.javalin.util.JavalinBindException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,9 +51,8 @@ public final class ProxyMain {
             log.info("Nexus proxy stopping: letting running requests finish");
             app.close();
             log.info("Nexus proxy stopped");
+            ((LoggerContext) LoggerFactory.getILoggerFactory()).stop();  // flush the queued log lines to the file
         }, "proxy-shutdown"));
-        // SIGTERM is how an operator stops the proxy: exit 0 after the hook above, not the JVM's 128 + 15 = 143.
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), signal -> System.exit(0));
         log.info("Nexus proxy listening on http://{}:{} (database {}, message storage {})", config.bindHost(),
                 app.port(), config.databaseFile().toAbsolutePath(), config.storeMessages() ? "on" : "off");
     }
