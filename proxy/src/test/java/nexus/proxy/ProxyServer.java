@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 import okhttp3.MediaType;
@@ -29,6 +30,7 @@ import nexus.shared.db.UsageDao;
 public final class ProxyServer implements AutoCloseable {
 
     public static final MediaType JSON = MediaType.get("application/json");
+    private static final long POLL_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final NexusConfig config;
     private final Database database;
@@ -111,7 +113,7 @@ public final class ProxyServer implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<Usage> rows = usageRows();
         while (!condition.test(rows) && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
+            LockSupport.parkNanos(POLL_INTERVAL_NANOS);  // a poll interval, not a wait for an outcome
             rows = usageRows();
         }
         return rows;

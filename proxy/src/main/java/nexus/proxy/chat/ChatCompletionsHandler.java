@@ -1,11 +1,14 @@
 package nexus.proxy.chat;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.Header;
+import jakarta.servlet.http.HttpServletResponse;
 
 import nexus.proxy.RequestIds;
 import nexus.proxy.routing.BearerKey;
@@ -48,7 +51,22 @@ public final class ChatCompletionsHandler implements Handler {
         if (request.stream()) {
             chat.stream(call, new SseSink(ctx.res(), mapper));
         } else {
-            ctx.contentType("application/json").result(chat.complete(call));
+            writeWhole(ctx.res(), chat.complete(call));
+        }
+    }
+
+    /**
+     * Writes the answer before the handler returns, not after as {@code ctx.result} would: the request counts as
+     * running until then, so a stop that lets running requests finish cannot cut it off.
+     */
+    private static void writeWhole(HttpServletResponse response, byte[] body) {
+        response.setStatus(200);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(body);
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
         }
     }
 }

@@ -56,7 +56,7 @@ public final class SseSink implements ChunkSink {
     public void done(StreamSummary summary) {
         try {
             out.write(DONE);
-            out.flush();
+            out.close();  // ends the response here, while the request still counts as running (see ProxyApp.close)
         } catch (IOException e) {
             throw new ClientGoneException(e);
         }
@@ -66,8 +66,11 @@ public final class SseSink implements ChunkSink {
     public void error(ApiError error) {
         try {
             chunk(mapper.writeValueAsString(error.toEnvelope()));
+            out.close();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("An error envelope could not be written", e);
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
         }
     }
 }

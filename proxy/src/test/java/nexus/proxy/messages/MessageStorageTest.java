@@ -1,0 +1,144 @@
+package nexus.proxy.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.junit5.StartStop;
+import okhttp3.Request;
+import okhttp3.Response;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import nexus.proxy.OpenAiReplies;
+import nexus.proxy.ProxyServer;
+import nexus.proxy.Sse;
+import nexus.shared.config.NexusConfig;
+import nexus.shared.db.ProviderKind;
+
+/** With message storage on, each exchange is one JSON line in its conversation's file; off, nothing is written. */
+class MessageStorageTest {
+
+    private static final String KEY = "client-key-1";
+    private static final String CONVERSATION = "trip-planning.42";
+    private static final String FIRST = "{\"model\":\"gpt-4\",\"stream\":true,\"messages\":"
+            + "[{\"role\":\"user\",\"content\":\"Where should I go?\"}]}";
+    private static final String SECOND = "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":"
+            + "\"Where should I go?\"},{\"role\":\"assistant\",\"content\":\"Lisbon, then Porto.\"},"
+            + "{\"role\":\"user\",\"content\":\"Why?\"}]}";
+
+    @StartStop
+    final MockWebServer upstream = new MockWebServer();
+
+    @TempDir
+    Path dir;
+
+    ProxyServer proxy;
+
+    @AfterEach
+    void stop() {
+        proxy.close();
+    }
+
+    private void start(boolean storeMessages) {
+        proxy = ProxyServer.start(NexusConfig.forTests(dir).withStoreMessages(storeMessages));
+        proxy.addProvider("OpenAI", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY, "gpt-4");
+    }
+
+    private void send(String json) throws Exception {
+        Request request = proxy.post("/v1/chat/completions", KEY, json).newBuilder()
+                .header("X-Conversation-Id", CONVERSATION).build();
+        try (Response response = proxy.execute(request)) {
+            assertThat(response.code()).isEqualTo(200);
+            response.body().string();
+        }
+    }
+
+    private void answerBoth() {
+        upstream.enqueue(OpenAiReplies.stream(List.of(
+                OpenAiReplies.roleChunk("gpt-4"),
+                OpenAiReplies.contentChunk("gpt-4", "Lisbon,"),
+                OpenAiReplies.contentChunk("gpt-4", " then Porto."),
+                OpenAiReplies.finishChunk("gpt-4"),
+                OpenAiReplies.usageChunk("gpt-4", 12, 5),
+                "[DONE]")));
+        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "Food and light.", 30, 4)));
+    }
+
+    /** Polls until the file has {@code count} lines (they are written off the request path); deadline 10 s. */
+    private static List<String> awaitLines(Path file, int count) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file);
+                if (lines.size() >= count && lines.getLast().endsWith("}")) {
+                    return lines;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    @Test
+    void a_streamed_and_a_plain_exchange_are_two_lines_with_the_messages_and_the_whole_answer() throws Exception {
+        start(true);
+        answerBoth();
+
+        send(FIRST);
+        send(SECOND);
+
+        List<String> lines = awaitLines(dir.resolve("messages").resolve(CONVERSATION + ".jsonl"), 2);
+        assertThat(lines).hasSize(2);
+        JsonNode streamed = lines.stream().map(Sse::tree).filter(line -> line.path("stream").asBoolean())
+                .findFirst().orElseThrow();
+        JsonNode plain = lines.stream().map(Sse::tree).filter(line -> !line.path("stream").asBoolean())
+                .findFirst().orElseThrow();
+
+        assertThat(streamed.path("conversation_id").asText()).isEqualTo(CONVERSATION);
+        assertThat(streamed.path("status").asInt()).isEqualTo(200);
+        assertThat(streamed.path("model").asText()).isEqualTo("gpt-4");
+        assertThat(streamed.path("messages")).isEqualTo(Sse.tree(FIRST).path("messages"));
+        JsonNode assembled = streamed.path("response");
+        assertThat(assembled.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(assembled.path("id").asText()).isEqualTo(OpenAiReplies.COMPLETION_ID);
+        JsonNode choice = assembled.path("choices").get(0);
+        assertThat(choice.path("message").path("role").asText()).isEqualTo("assistant");
+        assertThat(choice.path("message").path("content").asText()).isEqualTo("Lisbon, then Porto.");
+        assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
+        assertThat(assembled.path("usage").path("total_tokens").asLong()).isEqualTo(17);
+
+        assertThat(plain.path("messages")).isEqualTo(Sse.tree(SECOND).path("messages"));
+        assertThat(plain.path("response"))
+                .isEqualTo(Sse.tree(OpenAiReplies.completion("gpt-4", "Food and light.", 30, 4)));
+        assertThat(plain.path("request_id").asText()).isNotEqualTo(streamed.path("request_id").asText());
+    }
+
+    @Test
+    void with_storage_off_no_file_is_written() throws Exception {
+        start(false);
+        answerBoth();
+
+        send(FIRST);
+        send(SECOND);
+
+        assertThat(proxy.awaitUsageRows(2)).hasSize(2);
+        proxy.app().close(Duration.ofSeconds(5));  // writes whatever a message store would still hold
+        Path messages = dir.resolve("messages");
+        if (Files.exists(messages)) {
+            try (Stream<Path> files = Files.list(messages)) {
+                assertThat(files).isEmpty();
+            }
+        }
+    }
+}
