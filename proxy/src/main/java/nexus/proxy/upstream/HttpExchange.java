@@ -55,7 +55,7 @@ public final class HttpExchange implements Exchange {
 
     @Override
     public void close() {
+        call.cancel();  // first, so closing does not try to read the rest of a body nobody wants
         response.close();
-        call.cancel();
     }
 }

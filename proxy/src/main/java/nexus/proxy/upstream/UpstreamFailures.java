@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import nexus.shared.db.Provider;
 import nexus.shared.db.Secrets;
 import nexus.shared.error.ApiError;
+import nexus.shared.error.ErrorCode;
 
 /** Turns transport failures and upstream error answers into the client's error, never leaking the server key. */
 public final class UpstreamFailures {
@@ -46,6 +47,13 @@ public final class UpstreamFailures {
      * body is reduced to a message.
      */
     public static ApiError status(Provider provider, int status, String body, ObjectMapper mapper) {
+        if (status == 401 || status == 403) {
+            // The upstream refused Nexus's server key, not the client's key: passing 401 on would send the client
+            // looking for a fault in its own key.
+            ApiError refused = described(provider, status, "", body, mapper);
+            return ApiError.of(ErrorCode.UPSTREAM_ERROR, null, "Upstream provider '" + provider.name()
+                    + "' refused the server key configured in Nexus (HTTP " + status + "): " + refused.getMessage());
+        }
         return described(provider, status, "Upstream provider '" + provider.name() + "' answered HTTP " + status + ": ",
                 body, mapper);
     }

@@ -194,11 +194,30 @@ class UpstreamErrorsTest {
         Reply text = send(CHAT);
         Reply stream = send(STREAM);
 
-        assertThat(json.status()).isEqualTo(401);
+        assertThat(json.status()).isEqualTo(502);
         assertThat(text.status()).isEqualTo(502);
         assertThat(stream.status()).isEqualTo(200);
         assertThat(List.of(json.body(), text.body(), stream.body()))
                 .allSatisfy(body -> assertThat(body).doesNotContain(SERVER_KEY).contains("ups…-key"));
+    }
+
+    @Test
+    void an_upstream_refusing_the_server_key_is_a_502_so_the_client_does_not_blame_its_own_key() throws Exception {
+        upstream.enqueue(OpenAiReplies.json(401, "{\"error\":{\"message\":\"Incorrect API key provided.\","
+                + "\"type\":\"invalid_request_error\",\"param\":null,\"code\":\"invalid_api_key\"}}"));
+        upstream.enqueue(OpenAiReplies.json(403, "{\"error\":{\"message\":\"Region not supported\"}}"));
+
+        Reply unauthorized = send(CHAT);
+        Reply forbidden = send(CHAT);
+
+        assertThat(List.of(unauthorized, forbidden)).allSatisfy(reply -> {
+            assertThat(reply.status()).isEqualTo(502);
+            ErrorBody error = ErrorBody.of(reply.body());
+            assertThat(error.withoutMessage()).isEqualTo(ErrorBody.of("upstream_error", "upstream_error", null));
+            assertThat(error.message()).contains("refused the server key configured in Nexus");
+        });
+        assertThat(ErrorBody.of(unauthorized.body()).message()).contains("HTTP 401").contains("Incorrect API key provided.");
+        assertThat(ErrorBody.of(forbidden.body()).message()).contains("HTTP 403").contains("Region not supported");
     }
 
     @Test
