@@ -34,13 +34,15 @@ public final class ProxyServer implements AutoCloseable {
 
     private final NexusConfig config;
     private final Database database;
+    private final OkHttpClient upstreamHttp;
     private final ProxyApp app;
     private final OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
 
     private ProxyServer(NexusConfig config) {
         this.config = config;
         this.database = Database.open(config.databaseFile());
-        this.app = ProxyApp.create(config, database, UpstreamHttp.client(config), Clock.systemUTC()).start("127.0.0.1", 0);
+        this.upstreamHttp = UpstreamHttp.client(config);
+        this.app = ProxyApp.create(config, database, upstreamHttp, Clock.systemUTC()).start("127.0.0.1", 0);
     }
 
     /** A proxy with the test defaults under {@code dir}. */
@@ -122,6 +124,8 @@ public final class ProxyServer implements AutoCloseable {
     @Override
     public void close() {
         app.close(Duration.ofSeconds(5));
+        upstreamHttp.dispatcher().executorService().shutdown();
+        upstreamHttp.connectionPool().evictAll();
         client.dispatcher().executorService().shutdown();
         client.connectionPool().evictAll();
     }
