@@ -1,6 +1,7 @@
 package nexus.proxy.chat;
 
-import java.util.UUID;
+import java.util.HexFormat;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 import nexus.shared.error.ApiError;
@@ -9,6 +10,7 @@ import nexus.shared.error.ApiError;
 public final class ConversationIds {
 
     public static final String HEADER = "X-Conversation-Id";
+    private static final HexFormat HEX = HexFormat.of();
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
     private ConversationIds() {}
@@ -26,7 +28,9 @@ public final class ConversationIds {
         return id;
     }
 
+    /** 128 random bits; ThreadLocalRandom, since an id is not a secret and SecureRandom would contend. */
     public static String create() {
-        return "conv_" + UUID.randomUUID().toString().replace("-", "");
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return "conv_" + HEX.toHexDigits(random.nextLong()) + HEX.toHexDigits(random.nextLong());
     }
 }

@@ -1,5 +1,8 @@
 package nexus.proxy.routing;
 
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jdbi.v3.core.Handle;
@@ -23,6 +26,7 @@ public final class RoutingTable implements AutoCloseable {
 
     private final Handle handle;
     private final ConfigVersionDao versions;
+    private final PreparedStatement dataVersionQuery;
     private final ReentrantLock lock = new ReentrantLock();
     private long dataVersion = Long.MIN_VALUE;
     private long configVersion = Long.MIN_VALUE;
@@ -31,13 +35,19 @@ public final class RoutingTable implements AutoCloseable {
     public RoutingTable(Database database) {
         this.handle = database.openHandle();
         this.versions = handle.attach(ConfigVersionDao.class);
+        try {
+            this.dataVersionQuery = handle.getConnection().prepareStatement("PRAGMA data_version");
+        } catch (SQLException e) {
+            handle.close();
+            throw new IllegalStateException("Cannot prepare the change check on the database", e);
+        }
     }
 
     /** The routes as committed right now. */
     public Routes current() {
         lock.lock();
         try {
-            long seenData = versions.dataVersion();
+            long seenData = dataVersion();
             if (seenData != dataVersion || routes == null) {
                 dataVersion = seenData;
                 long seenConfig = versions.current();
@@ -49,6 +59,16 @@ public final class RoutingTable implements AutoCloseable {
             return routes;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Plain JDBC on a prepared statement: this runs on every request. */
+    private long dataVersion() {
+        try (ResultSet result = dataVersionQuery.executeQuery()) {
+            result.next();
+            return result.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot read PRAGMA data_version", e);
         }
     }
 
@@ -64,7 +84,10 @@ public final class RoutingTable implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
+            dataVersionQuery.close();
             handle.close();
+        } catch (SQLException e) {
+            log.warn("Closing the change check failed: {}", e.getMessage());
         } finally {
             lock.unlock();
         }

@@ -7,8 +7,4 @@ public interface ConfigVersionDao {
 
     @SqlQuery("SELECT version FROM config_version WHERE id = 1")
     long current();
-
-    /** Changes whenever another connection commits to this file; free to read. */
-    @SqlQuery("PRAGMA data_version")
-    long dataVersion();
 }
