@@ -1,8 +1,8 @@
 package nexus.proxy;
 
+import static nexus.proxy.ProxyWithUpstream.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,53 +11,37 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import okio.Buffer;
 import okio.BufferedSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import nexus.shared.db.ProviderKind;
 import nexus.shared.db.Usage;
 
 /** An orderly stop: running streams finish, their rows are written, and new requests meanwhile get 503. */
 class ShutdownTest {
 
-    private static final String KEY = "client-key-1";
     private static final String CHAT = "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
 
-    @StartStop
-    final MockWebServer upstream = new MockWebServer();
-
-    @TempDir
-    Path dir;
-
-    ProxyServer proxy;
+    @RegisterExtension
+    final ProxyWithUpstream gateway = new ProxyWithUpstream();
     final CountDownLatch release = new CountDownLatch(1);
-
-    @BeforeEach
-    void start() {
-        proxy = ProxyServer.start(dir);
-        proxy.addProvider("OpenAI", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY, "gpt-4");
-    }
 
     @AfterEach
     void stop() {
-        release.countDown();
-        proxy.close();
+        release.countDown();  // before the fixture closes the proxy
     }
 
     /** Sends requests that would be 401 until one is 503: the proxy has begun to drain. Deadline 10 s. */
     private void awaitDraining() throws Exception {
-        OkHttpClient poller = proxy.client().newBuilder().readTimeout(Duration.ofSeconds(2)).build();
+        OkHttpClient poller = gateway.proxy().client().newBuilder().readTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
-            try (Response response = poller.newCall(proxy.post("/v1/chat/completions", null, CHAT)).execute()) {
+            try (Response response = poller.newCall(gateway.proxy().post("/v1/chat/completions", null, CHAT))
+                    .execute()) {
                 if (response.code() == 503) {
                     return;
                 }
@@ -70,7 +54,7 @@ class ShutdownTest {
 
     @Test
     void a_running_stream_finishes_during_close_and_new_requests_get_503() throws Exception {
-        upstream.enqueue(new ScriptedSseBody()
+        gateway.upstream().enqueue(new ScriptedSseBody()
                 .event(OpenAiReplies.roleChunk("gpt-4"))
                 .event(OpenAiReplies.contentChunk("gpt-4", "Hel"))
                 .await(release)
@@ -79,9 +63,9 @@ class ShutdownTest {
                 .event(OpenAiReplies.usageChunk("gpt-4", 8, 2))
                 .event("[DONE]")
                 .response());
-        OkHttpClient client = proxy.client().newBuilder().readTimeout(Duration.ofSeconds(10)).build();
+        OkHttpClient client = gateway.proxy().client().newBuilder().readTimeout(Duration.ofSeconds(10)).build();
 
-        try (Response stream = client.newCall(proxy.post("/v1/chat/completions", KEY,
+        try (Response stream = client.newCall(gateway.proxy().post("/v1/chat/completions", KEY,
                 "{\"model\":\"gpt-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
                 .execute()) {
             BufferedSource source = stream.body().source();
@@ -91,9 +75,9 @@ class ShutdownTest {
             assertThat(Sse.content(received.getLast())).isEqualTo("Hel");
 
             CompletableFuture<Void> closing = CompletableFuture.runAsync(
-                    () -> proxy.app().close(Duration.ofSeconds(10)));
+                    () -> gateway.proxy().app().close(Duration.ofSeconds(10)));
             awaitDraining();
-            try (Response refused = proxy.execute(proxy.post("/v1/chat/completions", KEY, CHAT))) {
+            try (Response refused = gateway.chat(CHAT)) {
                 assertThat(refused.code()).isEqualTo(503);
                 assertThat(ErrorBody.of(refused.body().string()).withoutMessage())
                         .isEqualTo(ErrorBody.of("server_error", "shutting_down", null));
@@ -110,23 +94,23 @@ class ShutdownTest {
             closing.get(10, TimeUnit.SECONDS);
         }
 
-        List<Usage> rows = proxy.usageRows();  // no polling: close has written every pending row
+        List<Usage> rows = gateway.proxy().usageRows();  // no polling: close has written every pending row
         assertThat(rows).hasSize(1);
         assertThat(rows.getFirst().status()).isEqualTo(200);
         assertThat(rows.getFirst().totalTokens()).isEqualTo(10);
-        assertThat(upstream.getRequestCount()).isEqualTo(1);
+        assertThat(gateway.upstream().getRequestCount()).isEqualTo(1);
     }
 
     @Test
     void an_answer_still_being_written_when_close_begins_reaches_the_client_whole() throws Exception {
         // More than the socket buffers between proxy and client hold: writing it takes the client's reading.
         String answer = OpenAiReplies.completion("gpt-4", "x".repeat(16 * 1024 * 1024), 4, 2);
-        upstream.enqueue(OpenAiReplies.json(answer));
+        gateway.upstream().enqueue(OpenAiReplies.json(answer));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, CHAT))) {
+        try (Response response = gateway.chat(CHAT)) {
             assertThat(response.code()).isEqualTo(200);
             CompletableFuture<Void> closing = CompletableFuture.runAsync(
-                    () -> proxy.app().close(Duration.ofSeconds(10)));
+                    () -> gateway.proxy().app().close(Duration.ofSeconds(10)));
             awaitDraining();
             assertThat(closing).as("close waits for the answer to be written").isNotDone();
 
@@ -140,20 +124,20 @@ class ShutdownTest {
 
             closing.get(10, TimeUnit.SECONDS);
         }
-        assertThat(proxy.usageRows()).singleElement().returns(200, Usage::status);
+        assertThat(gateway.proxy().usageRows()).singleElement().returns(200, Usage::status);
     }
 
     @Test
     void close_with_nothing_running_returns_at_once_and_writes_the_rows_already_recorded() throws Exception {
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "Hi!", 4, 2)));
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, CHAT))) {
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "Hi!", 4, 2)));
+        try (Response response = gateway.chat(CHAT)) {
             assertThat(response.code()).isEqualTo(200);
         }
 
         long started = System.nanoTime();
-        proxy.app().close(Duration.ofSeconds(10));
+        gateway.proxy().app().close(Duration.ofSeconds(10));
 
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-        assertThat(proxy.usageRows()).hasSize(1);
+        assertThat(gateway.proxy().usageRows()).hasSize(1);
     }
 }

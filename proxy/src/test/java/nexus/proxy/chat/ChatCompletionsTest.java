@@ -1,24 +1,21 @@
 package nexus.proxy.chat;
 
+import static nexus.proxy.ProxyWithUpstream.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import mockwebserver3.junit5.StartStop;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.proxy.ErrorBody;
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.ProxyServer;
+import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.Sse;
 import nexus.proxy.usage.TokenCounter;
 import nexus.shared.db.NewProvider;
@@ -32,29 +29,11 @@ import nexus.shared.db.UsageSource;
 /** Non-streamed chat completions through an OpenAI-compatible upstream. */
 class ChatCompletionsTest {
 
-    private static final String KEY = "client-key-1";
     private static final String HELLO = "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"你好\"}],"
             + "\"temperature\":0.7,\"max_tokens\":500}";
 
-    @StartStop
-    final MockWebServer upstream = new MockWebServer();
-
-    @TempDir
-    Path dir;
-
-    ProxyServer proxy;
-    long providerId;
-
-    @BeforeEach
-    void start() {
-        proxy = ProxyServer.start(dir);
-        providerId = proxy.addProvider("OpenAI", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY, "gpt-4");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-    }
+    @RegisterExtension
+    final ProxyWithUpstream gateway = new ProxyWithUpstream();
 
     @Test
     void the_upstream_answer_is_relayed_byte_for_byte_with_status_200_and_request_headers() throws Exception {
@@ -63,9 +42,9 @@ class ChatCompletionsTest {
                 + "\n \"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"你好！\\u00e9\"},"
                 + "\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":4,"
                 + "\"total_tokens\":13}}\n";
-        upstream.enqueue(OpenAiReplies.json(answer));
+        gateway.upstream().enqueue(OpenAiReplies.json(answer));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, HELLO))) {
+        try (Response response = gateway.chat(HELLO)) {
             assertThat(response.code()).isEqualTo(200);
             assertThat(response.header("Content-Type")).startsWith("application/json");
             assertThat(response.body().string()).isEqualTo(answer);
@@ -76,13 +55,13 @@ class ChatCompletionsTest {
 
     @Test
     void the_upstream_gets_the_server_key_on_the_chat_completions_path_under_its_v1_url() throws Exception {
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, HELLO))) {
+        try (Response response = gateway.chat(HELLO)) {
             assertThat(response.code()).isEqualTo(200);
         }
 
-        RecordedRequest sent = upstream.takeRequest(5, TimeUnit.SECONDS);
+        RecordedRequest sent = gateway.upstream().takeRequest(5, TimeUnit.SECONDS);
         assertThat(sent.getMethod()).isEqualTo("POST");
         assertThat(sent.getUrl().encodedPath()).isEqualTo("/v1/chat/completions");
         assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer upstream-secret-key");
@@ -92,30 +71,34 @@ class ChatCompletionsTest {
 
     @Test
     void a_server_url_with_a_trailing_slash_still_reaches_the_chat_completions_path() throws Exception {
-        proxy.addProvider("Slash", ProviderKind.OPENAI, upstream.url("/v1/").toString(), "slash-key", "gpt-4");
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
+        gateway.proxy().addProvider("Slash", ProviderKind.OPENAI, gateway.upstream().url("/v1/").toString(),
+                "slash-key", "gpt-4");
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", "slash-key", HELLO))) {
+        try (Response response = gateway.proxy().execute(
+                gateway.proxy().post("/v1/chat/completions", "slash-key", HELLO))) {
             assertThat(response.code()).isEqualTo(200);
         }
 
-        assertThat(upstream.takeRequest(5, TimeUnit.SECONDS).getUrl().encodedPath()).isEqualTo("/v1/chat/completions");
+        assertThat(gateway.upstream().takeRequest(5, TimeUnit.SECONDS).getUrl().encodedPath())
+                .isEqualTo("/v1/chat/completions");
     }
 
     @Test
     void a_provider_without_a_server_key_sends_no_authorization_upstream() throws Exception {
+        ProxyServer proxy = gateway.proxy();
         proxy.database().dao(ProviderDao.class).insert(new NewProvider("Local vLLM", ProviderKind.OPENAI,
-                upstream.url("/v1").toString(), "", "local-key", "", true, System.currentTimeMillis()));
+                gateway.upstream().url("/v1").toString(), "", "local-key", "", true, System.currentTimeMillis()));
         long localId = proxy.database().dao(ProviderDao.class).listAll().getLast().id();
         proxy.database().dao(ProviderModelDao.class).insert(new NewProviderModel(localId, "llama", "", true, 1L));
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("llama", "hi", 5, 1)));
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("llama", "hi", 5, 1)));
 
         try (Response response = proxy.execute(proxy.post("/v1/chat/completions", "local-key",
                 "{\"model\":\"llama\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))) {
             assertThat(response.code()).isEqualTo(200);
         }
 
-        assertThat(upstream.takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization")).isNull();
+        assertThat(gateway.upstream().takeRequest(5, TimeUnit.SECONDS).getHeaders().get("Authorization")).isNull();
     }
 
     @Test
@@ -130,31 +113,31 @@ class ChatCompletionsTest {
                 "response_format":{"type":"json_schema","json_schema":{"name":"x","schema":{"type":"object"}}},\
                 "n":2,"stop":["\\n\\n","END"],"seed":42,"user":"user-7","logprobs":true,"top_logprobs":3,\
                 "temperature":0,"max_tokens":500,"x_unknown_field":{"nested":[1,true,null,"é"]},"stream":false}""";
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "a cat", 20, 2)));
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "a cat", 20, 2)));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, request))) {
+        try (Response response = gateway.chat(request)) {
             assertThat(response.code()).isEqualTo(200);
         }
 
-        assertThat(upstream.takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).isEqualTo(request);
+        assertThat(gateway.upstream().takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).isEqualTo(request);
     }
 
     @Test
     void a_reported_usage_is_recorded_as_one_row_with_source_reported() throws Exception {
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "Hello!", 9, 4)));
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "Hello!", 9, 4)));
         String requestId;
         String conversationId;
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, HELLO))) {
+        try (Response response = gateway.chat(HELLO)) {
             requestId = response.header("X-Request-Id");
             conversationId = response.header("X-Conversation-Id");
         }
 
-        Usage row = proxy.awaitUsageRows(1).getFirst();
-        assertThat(proxy.usageRows()).hasSize(1);
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
+        assertThat(gateway.proxy().usageRows()).hasSize(1);
         assertThat(row.requestId()).isEqualTo(requestId);
         assertThat(row.conversationId()).isEqualTo(conversationId);
         assertThat(row.apiKey()).isEqualTo(KEY);
-        assertThat(row.providerId()).isEqualTo(providerId);
+        assertThat(row.providerId()).isEqualTo(gateway.providerId());
         assertThat(row.providerName()).isEqualTo("OpenAI");
         assertThat(row.model()).isEqualTo("gpt-4");
         assertThat(row.endpoint()).isEqualTo("chat.completions");
@@ -171,13 +154,13 @@ class ChatCompletionsTest {
     @Test
     void an_answer_without_usage_is_recorded_with_tokens_estimated_by_the_tokenizer() throws Exception {
         String content = "Hello there, how can I help you today?";
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", content, -1, 0)));
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", content, -1, 0)));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, HELLO))) {
+        try (Response response = gateway.chat(HELLO)) {
             assertThat(response.code()).isEqualTo(200);
         }
 
-        Usage row = proxy.awaitUsageRows(1).getFirst();
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
         TokenCounter tokens = new TokenCounter();
         long prompt = tokens.countPrompt(Sse.tree(HELLO).get("messages"), "gpt-4");
         long completion = tokens.count(content, "gpt-4");
@@ -190,30 +173,30 @@ class ChatCompletionsTest {
 
     @Test
     void the_clients_own_conversation_id_is_echoed_and_recorded() throws Exception {
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
-        Request request = proxy.post("/v1/chat/completions", KEY, HELLO).newBuilder()
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
+        Request request = gateway.proxy().post("/v1/chat/completions", KEY, HELLO).newBuilder()
                 .header("X-Conversation-Id", "my-chat_2024.06:01").build();
 
-        try (Response response = proxy.execute(request)) {
+        try (Response response = gateway.proxy().execute(request)) {
             assertThat(response.code()).isEqualTo(200);
             assertThat(response.header("X-Conversation-Id")).isEqualTo("my-chat_2024.06:01");
         }
 
-        assertThat(proxy.awaitUsageRows(1).getFirst().conversationId()).isEqualTo("my-chat_2024.06:01");
+        assertThat(gateway.proxy().awaitUsageRows(1).getFirst().conversationId()).isEqualTo("my-chat_2024.06:01");
     }
 
     @Test
     void each_request_without_a_conversation_id_gets_a_new_one_and_a_new_request_id() throws Exception {
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 5, 1)));
 
         String firstConversation;
         String firstRequest;
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, HELLO))) {
+        try (Response response = gateway.chat(HELLO)) {
             firstConversation = response.header("X-Conversation-Id");
             firstRequest = response.header("X-Request-Id");
         }
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, HELLO))) {
+        try (Response response = gateway.chat(HELLO)) {
             assertThat(firstConversation).matches("[A-Za-z0-9][A-Za-z0-9._:-]*");
             assertThat(response.header("X-Conversation-Id")).isNotBlank().isNotEqualTo(firstConversation);
             assertThat(response.header("X-Request-Id")).isNotBlank().isNotEqualTo(firstRequest);
@@ -222,30 +205,31 @@ class ChatCompletionsTest {
 
     @Test
     void an_invalid_conversation_id_is_refused_before_the_upstream_is_called() throws Exception {
-        Request request = proxy.post("/v1/chat/completions", KEY, HELLO).newBuilder()
+        Request request = gateway.proxy().post("/v1/chat/completions", KEY, HELLO).newBuilder()
                 .header("X-Conversation-Id", "../x").build();
 
-        try (Response response = proxy.execute(request)) {
+        try (Response response = gateway.proxy().execute(request)) {
             assertThat(response.code()).isEqualTo(400);
             assertThat(ErrorBody.of(response.body().string()).withoutMessage())
                     .isEqualTo(ErrorBody.of("invalid_request_error", "invalid_request", "X-Conversation-Id"));
         }
 
-        assertThat(upstream.getRequestCount()).isZero();
+        assertThat(gateway.upstream().getRequestCount()).isZero();
     }
 
     @Test
     void the_chat_completions_alias_without_v1_works_the_same() throws Exception {
         String answer = OpenAiReplies.completion("gpt-4", "alias", 5, 1);
-        upstream.enqueue(OpenAiReplies.json(answer));
+        gateway.upstream().enqueue(OpenAiReplies.json(answer));
 
-        try (Response response = proxy.execute(proxy.post("/chat/completions", KEY, HELLO))) {
+        try (Response response = gateway.proxy().execute(gateway.proxy().post("/chat/completions", KEY, HELLO))) {
             assertThat(response.code()).isEqualTo(200);
             assertThat(response.body().string()).isEqualTo(answer);
             assertThat(response.header("X-Request-Id")).isNotBlank();
         }
 
-        assertThat(upstream.takeRequest(5, TimeUnit.SECONDS).getUrl().encodedPath()).isEqualTo("/v1/chat/completions");
-        assertThat(proxy.awaitUsageRows(1).getFirst().status()).isEqualTo(200);
+        assertThat(gateway.upstream().takeRequest(5, TimeUnit.SECONDS).getUrl().encodedPath())
+                .isEqualTo("/v1/chat/completions");
+        assertThat(gateway.proxy().awaitUsageRows(1).getFirst().status()).isEqualTo(200);
     }
 }

@@ -1,8 +1,8 @@
 package nexus.proxy.chat;
 
+import static nexus.proxy.ProxyWithUpstream.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,53 +12,31 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import okhttp3.OkHttpClient;
 import okhttp3.Response;
 import okio.BufferedSource;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.proxy.OpenAiReplies;
-import nexus.proxy.ProxyServer;
+import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ScriptedSseBody;
 import nexus.proxy.Sse;
 import nexus.proxy.usage.TokenCounter;
-import nexus.shared.db.ProviderKind;
 import nexus.shared.db.Usage;
 import nexus.shared.db.UsageSource;
 
 /** Streamed chat completions: SSE relayed event by event, usage asked for and hidden, flushed as it arrives. */
 class StreamingTest {
 
-    private static final String KEY = "client-key-1";
     private static final String STREAM = "{\"model\":\"gpt-4\",\"stream\":true,"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
     private static final String STREAM_WITH_USAGE = "{\"model\":\"gpt-4\",\"stream\":true,"
             + "\"stream_options\":{\"include_usage\":true},"
             + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}";
 
-    @StartStop
-    final MockWebServer upstream = new MockWebServer();
-
-    @TempDir
-    Path dir;
-
-    ProxyServer proxy;
-
-    @BeforeEach
-    void start() {
-        proxy = ProxyServer.start(dir);
-        proxy.addProvider("OpenAI", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY, "gpt-4");
-    }
-
-    @AfterEach
-    void stop() {
-        proxy.close();
-    }
+    @RegisterExtension
+    final ProxyWithUpstream gateway = new ProxyWithUpstream();
 
     private static List<String> helloWithUsage() {
         List<String> events = new ArrayList<>(OpenAiReplies.answerChunks("gpt-4", "Hel", "lo", " there"));
@@ -70,9 +48,9 @@ class StreamingTest {
     @Test
     void every_event_reaches_the_client_in_order_and_the_stream_ends_with_done() throws Exception {
         List<String> events = helloWithUsage();
-        upstream.enqueue(OpenAiReplies.stream(events));
+        gateway.upstream().enqueue(OpenAiReplies.stream(events));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, STREAM))) {
+        try (Response response = gateway.chat(STREAM)) {
             assertThat(response.code()).isEqualTo(200);
             assertThat(response.header("Content-Type")).startsWith("text/event-stream");
             assertThat(response.header("Cache-Control")).isEqualTo("no-cache");
@@ -90,13 +68,13 @@ class StreamingTest {
 
     @Test
     void the_upstream_is_asked_for_usage_when_the_client_did_not_ask_and_nothing_else_changes() throws Exception {
-        upstream.enqueue(OpenAiReplies.stream(helloWithUsage()));
+        gateway.upstream().enqueue(OpenAiReplies.stream(helloWithUsage()));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, STREAM))) {
+        try (Response response = gateway.chat(STREAM)) {
             assertThat(Sse.data(response.body().string())).noneMatch(event -> event.contains("\"usage\""));
         }
 
-        var sent = upstream.takeRequest(5, TimeUnit.SECONDS);
+        var sent = gateway.upstream().takeRequest(5, TimeUnit.SECONDS);
         assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer upstream-secret-key");
         assertThat(sent.getUrl().encodedPath()).isEqualTo("/v1/chat/completions");
         JsonNode body = Sse.tree(sent.getBody().utf8());
@@ -109,14 +87,14 @@ class StreamingTest {
     @Test
     void the_usage_chunk_reaches_a_client_that_asked_for_it_and_its_body_goes_up_unchanged() throws Exception {
         List<String> events = helloWithUsage();
-        upstream.enqueue(OpenAiReplies.stream(events));
+        gateway.upstream().enqueue(OpenAiReplies.stream(events));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, STREAM_WITH_USAGE))) {
+        try (Response response = gateway.chat(STREAM_WITH_USAGE)) {
             assertThat(Sse.data(response.body().string())).containsExactlyElementsOf(events);
         }
 
-        assertThat(upstream.takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).isEqualTo(STREAM_WITH_USAGE);
-        Usage row = proxy.awaitUsageRows(1).getFirst();
+        assertThat(gateway.upstream().takeRequest(5, TimeUnit.SECONDS).getBody().utf8()).isEqualTo(STREAM_WITH_USAGE);
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
         assertThat(row.usageSource()).isEqualTo(UsageSource.REPORTED);
         assertThat(row.totalTokens()).isEqualTo(13);
     }
@@ -124,31 +102,31 @@ class StreamingTest {
     @Test
     void a_client_that_declined_usage_gets_no_usage_chunk_but_the_row_still_has_the_reported_usage()
             throws Exception {
-        upstream.enqueue(OpenAiReplies.stream(helloWithUsage()));
+        gateway.upstream().enqueue(OpenAiReplies.stream(helloWithUsage()));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, "{\"model\":\"gpt-4\","
+        try (Response response = gateway.chat("{\"model\":\"gpt-4\","
                 + "\"stream\":true,\"stream_options\":{\"include_usage\":false},"
-                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}"))) {
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello\"}]}")) {
             assertThat(Sse.data(response.body().string())).noneMatch(event -> event.contains("\"usage\""));
         }
 
-        JsonNode sent = Sse.tree(upstream.takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
+        JsonNode sent = Sse.tree(gateway.upstream().takeRequest(5, TimeUnit.SECONDS).getBody().utf8());
         assertThat(sent.path("stream_options").path("include_usage").asBoolean()).isTrue();
-        Usage row = proxy.awaitUsageRows(1).getFirst();
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
         assertThat(row.usageSource()).isEqualTo(UsageSource.REPORTED);
         assertThat(row.totalTokens()).isEqualTo(13);
     }
 
     @Test
     void a_finished_stream_is_recorded_with_the_reported_usage_and_a_first_token_time() throws Exception {
-        upstream.enqueue(OpenAiReplies.stream(helloWithUsage()));
+        gateway.upstream().enqueue(OpenAiReplies.stream(helloWithUsage()));
         String requestId;
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, STREAM))) {
+        try (Response response = gateway.chat(STREAM)) {
             requestId = response.header("X-Request-Id");
             response.body().string();
         }
 
-        Usage row = proxy.awaitUsageRows(1).getFirst();
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
         assertThat(row.requestId()).isEqualTo(requestId);
         assertThat(row.stream()).isTrue();
         assertThat(row.status()).isEqualTo(200);
@@ -164,13 +142,13 @@ class StreamingTest {
     void a_stream_without_a_usage_chunk_is_recorded_with_estimated_tokens() throws Exception {
         List<String> events = new ArrayList<>(OpenAiReplies.answerChunks("gpt-4", "Hel", "lo", " there"));
         events.add("[DONE]");
-        upstream.enqueue(OpenAiReplies.stream(events));
+        gateway.upstream().enqueue(OpenAiReplies.stream(events));
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, STREAM))) {
+        try (Response response = gateway.chat(STREAM)) {
             assertThat(Sse.data(response.body().string())).containsExactlyElementsOf(events);
         }
 
-        Usage row = proxy.awaitUsageRows(1).getFirst();
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
         TokenCounter tokens = new TokenCounter();
         long prompt = tokens.countPrompt(Sse.tree(STREAM).get("messages"), "gpt-4");
         long completion = tokens.count("Hello there", "gpt-4");
@@ -189,13 +167,14 @@ class StreamingTest {
         for (String event : events) {
             body.append("data: ").append(event).append("\r\n\r\n").append(": keep-alive\r\n\r\n");
         }
-        upstream.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream; charset=utf-8")
+        gateway.upstream().enqueue(new MockResponse.Builder()
+                .setHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .chunkedBody(body.toString(), 7).build());
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY, STREAM_WITH_USAGE))) {
+        try (Response response = gateway.chat(STREAM_WITH_USAGE)) {
             assertThat(Sse.data(response.body().string())).containsExactlyElementsOf(events);
         }
-        assertThat(proxy.awaitUsageRows(1).getFirst().status()).isEqualTo(200);
+        assertThat(gateway.proxy().awaitUsageRows(1).getFirst().status()).isEqualTo(200);
     }
 
     @Test
@@ -208,10 +187,10 @@ class StreamingTest {
                 .event(OpenAiReplies.contentChunk("gpt-4", "lo"))
                 .event(OpenAiReplies.finishChunk("gpt-4"))
                 .event("[DONE]");
-        upstream.enqueue(body.response());
-        OkHttpClient client = proxy.client().newBuilder().readTimeout(Duration.ofSeconds(5)).build();
+        gateway.upstream().enqueue(body.response());
+        OkHttpClient client = gateway.proxy().client().newBuilder().readTimeout(Duration.ofSeconds(5)).build();
 
-        try (Response response = client.newCall(proxy.post("/v1/chat/completions", KEY, STREAM)).execute()) {
+        try (Response response = client.newCall(gateway.proxy().post("/v1/chat/completions", KEY, STREAM)).execute()) {
             assertThat(response.code()).isEqualTo(200);
             BufferedSource source = response.body().source();
             try {
@@ -226,15 +205,16 @@ class StreamingTest {
             assertThat(Sse.next(source)).isEqualTo("[DONE]");
             assertThat(Sse.next(source)).isNull();
         }
-        assertThat(proxy.awaitUsageRows(1).getFirst().status()).isEqualTo(200);
+        assertThat(gateway.proxy().awaitUsageRows(1).getFirst().status()).isEqualTo(200);
     }
 
     @Test
     void a_streamed_request_on_the_alias_path_streams_too() throws Exception {
         List<String> events = helloWithUsage();
-        upstream.enqueue(OpenAiReplies.stream(events));
+        gateway.upstream().enqueue(OpenAiReplies.stream(events));
 
-        try (Response response = proxy.execute(proxy.post("/chat/completions", KEY, STREAM_WITH_USAGE))) {
+        try (Response response = gateway.proxy().execute(
+                gateway.proxy().post("/chat/completions", KEY, STREAM_WITH_USAGE))) {
             assertThat(response.header("Content-Type")).startsWith("text/event-stream");
             assertThat(Sse.data(response.body().string())).containsExactlyElementsOf(events);
         }

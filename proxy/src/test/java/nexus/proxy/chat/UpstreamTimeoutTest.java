@@ -2,71 +2,53 @@ package nexus.proxy.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import mockwebserver3.MockWebServer;
-import mockwebserver3.junit5.StartStop;
 import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.proxy.ErrorBody;
 import nexus.proxy.OpenAiReplies;
-import nexus.proxy.ProxyServer;
+import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ScriptedSseBody;
 import nexus.proxy.Sse;
-import nexus.shared.config.NexusConfig;
-import nexus.shared.db.ProviderKind;
 import nexus.shared.db.Usage;
 import nexus.shared.db.UsageSource;
 
 /** An upstream slower than the configured read timeout: 504 before the answer, one error event during a stream. */
 class UpstreamTimeoutTest {
 
-    private static final String KEY = "client-key-1";
     private static final Duration READ_TIMEOUT = Duration.ofMillis(300);
 
-    @StartStop
-    final MockWebServer upstream = new MockWebServer();
-
-    @TempDir
-    Path dir;
-
-    ProxyServer proxy;
+    @RegisterExtension
+    final ProxyWithUpstream gateway = new ProxyWithUpstream("Slow",
+            config -> config.withUpstreamTimeouts(Duration.ofSeconds(1), READ_TIMEOUT));
     final CountDownLatch release = new CountDownLatch(1);
-
-    @BeforeEach
-    void start() {
-        proxy = ProxyServer.start(NexusConfig.forTests(dir).withUpstreamTimeouts(Duration.ofSeconds(1), READ_TIMEOUT));
-        proxy.addProvider("Slow", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY, "gpt-4");
-    }
 
     @AfterEach
     void stop() {
-        release.countDown();
-        proxy.close();
+        release.countDown();  // before the fixture closes the proxy
     }
 
     @Test
     void headers_later_than_the_read_timeout_are_504_upstream_timeout() throws Exception {
-        upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "too late", 5, 2)).newBuilder()
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "too late", 5, 2)).newBuilder()
                 .headersDelay(READ_TIMEOUT.toMillis() * 3, TimeUnit.MILLISECONDS).build());
 
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY,
-                "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))) {
+        try (Response response = gateway.chat(
+                "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")) {
             assertThat(response.code()).isEqualTo(504);
             ErrorBody error = ErrorBody.of(response.body().string());
             assertThat(error.withoutMessage()).isEqualTo(ErrorBody.of("upstream_error", "upstream_timeout", null));
             assertThat(error.message()).contains("Slow");
         }
 
-        Usage row = proxy.awaitUsageRows(1).getFirst();
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
         assertThat(row.status()).isEqualTo(504);
         assertThat(row.errorCode()).isEqualTo("upstream_timeout");
         assertThat(row.usageSource()).isEqualTo(UsageSource.MISSING);
@@ -75,7 +57,7 @@ class UpstreamTimeoutTest {
 
     @Test
     void a_stream_that_stalls_longer_than_the_read_timeout_ends_with_an_upstream_timeout_event() throws Exception {
-        upstream.enqueue(new ScriptedSseBody()
+        gateway.upstream().enqueue(new ScriptedSseBody()
                 .event(OpenAiReplies.roleChunk("gpt-4"))
                 .event(OpenAiReplies.contentChunk("gpt-4", "Hel"))
                 .await(release)
@@ -83,8 +65,8 @@ class UpstreamTimeoutTest {
                 .response());
 
         String body;
-        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", KEY,
-                "{\"model\":\"gpt-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))) {
+        try (Response response = gateway.chat(
+                "{\"model\":\"gpt-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}")) {
             assertThat(response.code()).isEqualTo(200);
             body = response.body().string();
         }
@@ -94,7 +76,7 @@ class UpstreamTimeoutTest {
         assertThat(Sse.content(received.get(1))).isEqualTo("Hel");
         assertThat(ErrorBody.of(received.getLast()).withoutMessage())
                 .isEqualTo(ErrorBody.of("upstream_error", "upstream_timeout", null));
-        Usage row = proxy.awaitUsageRows(1).getFirst();
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
         assertThat(row.status()).isEqualTo(504);
         assertThat(row.truncated()).isTrue();
         assertThat(row.usageSource()).isEqualTo(UsageSource.ESTIMATED);
