@@ -2,11 +2,15 @@ package nexus.admin;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,9 +28,16 @@ import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** A real admin app on port 0 over a fresh SQLite file, with a real HTTP client; close it after each test. */
-final class AdminServer implements AutoCloseable {
+/**
+ * A real admin app on port 0 over a fresh SQLite file, with a real HTTP client; close it after each test. Or, from
+ * {@link #perTest}, a {@code @RegisterExtension} field that starts it over a new temporary directory before each test
+ * and closes it and deletes the directory after.
+ */
+final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
 
     /** The fixed time every row created through this server carries. */
     static final Instant NOW = Instant.parse("2026-11-21T22:43:17.456Z");
@@ -34,23 +45,61 @@ final class AdminServer implements AutoCloseable {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final ObjectMapper MAPPER = Json.newMapper();
 
-    private final Database database;
-    private final Javalin app;
     private final OkHttpClient client = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
-    private final String baseUrl;
+    private final UnaryOperator<NexusConfig> configure;  // for perTest
+    private Path dir;  // made by perTest
+    private Database database;
+    private Javalin app;
+    private String baseUrl;
 
-    private AdminServer(NexusConfig config) {
+    private AdminServer(UnaryOperator<NexusConfig> configure) {
+        this.configure = configure;
+    }
+
+    private AdminServer open(NexusConfig config) {
         this.database = Database.open(config.databaseFile());
         this.app = AdminApp.create(config, database, Clock.fixed(NOW, ZoneOffset.UTC)).start(config.bindHost(), 0);
         this.baseUrl = "http://" + config.bindHost() + ":" + app.port();
+        return this;
     }
 
     static AdminServer start(Path dir) {
-        return new AdminServer(NexusConfig.forTests(dir));
+        return start(NexusConfig.forTests(dir));
     }
 
     static AdminServer start(NexusConfig config) {
-        return new AdminServer(config);
+        return new AdminServer(UnaryOperator.identity()).open(config);
+    }
+
+    /** For a {@code @RegisterExtension} field: the test defaults. */
+    static AdminServer perTest() {
+        return perTest(UnaryOperator.identity());
+    }
+
+    /** For a {@code @RegisterExtension} field: the test defaults changed by {@code configure}. */
+    static AdminServer perTest(UnaryOperator<NexusConfig> configure) {
+        return new AdminServer(configure);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("nexus-admin-test");
+        open(configure.apply(NexusConfig.forTests(dir)));
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        try {
+            if (app != null) {
+                close();
+            }
+        } finally {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     Database database() {

@@ -2,35 +2,18 @@ package nexus.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.admin.AdminServer.Failure;
-import nexus.shared.config.NexusConfig;
 
 class AdminTokenTest {
 
     private static final String TOKEN = "admin-token-123";
     private static final String PROVIDER = "{\"name\":\"A\",\"kind\":\"mock\",\"personalized_key\":\"k1\"}";
 
-    @TempDir
-    Path dir;
-
-    AdminServer admin;
-
-    @BeforeEach
-    void start() {
-        admin = AdminServer.start(NexusConfig.forTests(dir).withAdminToken(TOKEN));
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-    }
+    @RegisterExtension
+    final AdminServer admin = AdminServer.perTest(config -> config.withAdminToken(TOKEN));
 
     @Test
     void the_right_bearer_token_opens_every_route() {

@@ -2,14 +2,12 @@ package nexus.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -19,21 +17,13 @@ import nexus.shared.db.ProviderModel;
 
 class ProviderModelValidationApiTest {
 
-    @TempDir
-    Path dir;
-
-    AdminServer admin;
+    @RegisterExtension
+    final AdminServer admin = AdminServer.perTest();
     long providerId;
 
     @BeforeEach
-    void start() {
-        admin = AdminServer.start(dir);
+    void createProvider() {
         providerId = admin.createProvider("OpenAI", "k1");
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
     }
 
     static Stream<Arguments> invalid_creates() {

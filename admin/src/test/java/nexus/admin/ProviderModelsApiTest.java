@@ -2,12 +2,9 @@ package nexus.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -16,21 +13,13 @@ import nexus.shared.db.ProviderModel;
 
 class ProviderModelsApiTest {
 
-    @TempDir
-    Path dir;
-
-    AdminServer admin;
+    @RegisterExtension
+    final AdminServer admin = AdminServer.perTest();
     long providerId;
 
     @BeforeEach
-    void start() {
-        admin = AdminServer.start(dir);
+    void createProvider() {
         providerId = admin.createProvider("OpenAI", "k1");
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
     }
 
     @Test

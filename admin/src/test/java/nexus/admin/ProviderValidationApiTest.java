@@ -2,14 +2,11 @@ package nexus.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -21,20 +18,8 @@ class ProviderValidationApiTest {
 
     private static final String LONG_TEXT = "x".repeat(201);
 
-    @TempDir
-    Path dir;
-
-    AdminServer admin;
-
-    @BeforeEach
-    void start() {
-        admin = AdminServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-    }
+    @RegisterExtension
+    final AdminServer admin = AdminServer.perTest();
 
     /** A valid create body with one field replaced by raw JSON (or removed when the JSON is null). */
     private static String body(String field, String json) {

@@ -2,12 +2,8 @@ package nexus.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -20,20 +16,8 @@ class ProvidersApiTest {
             + "\"server_key\":\"sk-proj-abcdef123456\",\"personalized_key\":\"your-custom-key\","
             + "\"description\":\"OpenAI\"}";
 
-    @TempDir
-    Path dir;
-
-    AdminServer admin;
-
-    @BeforeEach
-    void start() {
-        admin = AdminServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-    }
+    @RegisterExtension
+    final AdminServer admin = AdminServer.perTest();
 
     @Test
     void the_seed_readme_example_creates_a_provider_answered_whole_with_its_key_masked() {

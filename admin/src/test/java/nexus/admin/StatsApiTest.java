@@ -2,13 +2,10 @@ package nexus.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -19,20 +16,8 @@ import nexus.shared.db.UsageSource;
 
 class StatsApiTest {
 
-    @TempDir
-    Path dir;
-
-    AdminServer admin;
-
-    @BeforeEach
-    void start() {
-        admin = AdminServer.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        admin.close();
-    }
+    @RegisterExtension
+    final AdminServer admin = AdminServer.perTest();
 
     @Test
     void totals_are_zero_and_lists_empty_before_any_request() {
