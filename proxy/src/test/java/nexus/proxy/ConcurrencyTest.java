@@ -197,17 +197,10 @@ class ConcurrencyTest {
 
     /** An OpenAI stream of {@code text} in ten pieces, with a usage chunk and [DONE]. */
     private static String sse(String text) {
-        String prefix = "data: {\"id\":\"chatcmpl-slow\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
-                + "\"model\":\"slow-http\",\"choices\":";
-        StringBuilder body = new StringBuilder(prefix)
-                .append("[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+        List<String> pieces = new ArrayList<>();
         for (int piece = 0; piece < 10; piece++) {
-            String part = text.substring(text.length() * piece / 10, text.length() * (piece + 1) / 10);
-            body.append(prefix).append("[{\"index\":0,\"delta\":{\"content\":\"").append(part)
-                    .append("\"},\"finish_reason\":null}]}\n\n");
+            pieces.add(text.substring(text.length() * piece / 10, text.length() * (piece + 1) / 10));
         }
-        body.append(prefix).append("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
-        body.append(prefix).append("[],\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":10,\"total_tokens\":22}}\n\n");
-        return body.append("data: [DONE]\n\n").toString();
+        return OpenAiReplies.sseBody("chatcmpl-slow", "slow-http", 1700000000, 12, 10, pieces);
     }
 }

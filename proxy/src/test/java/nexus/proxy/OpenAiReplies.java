@@ -34,6 +34,27 @@ public final class OpenAiReplies {
         return new MockResponse.Builder().code(status).setHeader("Content-Type", "application/json").body(body).build();
     }
 
+    /**
+     * A whole OpenAI stream body spelled out as the upstream sends it: a role chunk, one content chunk per piece, a
+     * finish chunk, a usage chunk and [DONE].
+     */
+    public static String sseBody(String id, String model, long created, int promptTokens, int completionTokens,
+                                 List<String> pieces) {
+        String prefix = "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + created
+                + ",\"model\":\"" + model + "\",\"choices\":";
+        StringBuilder body = new StringBuilder(prefix)
+                .append("[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
+        for (String piece : pieces) {
+            body.append(prefix).append("[{\"index\":0,\"delta\":{\"content\":\"").append(piece)
+                    .append("\"},\"finish_reason\":null}]}\n\n");
+        }
+        body.append(prefix).append("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
+        body.append(prefix).append("[],\"usage\":{\"prompt_tokens\":").append(promptTokens)
+                .append(",\"completion_tokens\":").append(completionTokens)
+                .append(",\"total_tokens\":").append(promptTokens + completionTokens).append("}}\n\n");
+        return body.append("data: [DONE]\n\n").toString();
+    }
+
     /** A role chunk first, as OpenAI sends it. */
     public static String roleChunk(String model) {
         return chunkWith(model, "{\"role\":\"assistant\",\"content\":\"\"}", "null");

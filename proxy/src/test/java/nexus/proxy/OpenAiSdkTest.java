@@ -209,17 +209,6 @@ class OpenAiSdkTest {
 
     /** An OpenAI stream: a role chunk, one chunk per piece, a finish chunk, a usage chunk, [DONE]. */
     private static String sse(String id, String... pieces) {
-        String prefix = "data: {\"id\":\"" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":1700000000,"
-                + "\"model\":\"remote-gpt\",\"choices\":";
-        StringBuilder body = new StringBuilder()
-                .append(prefix).append("[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},"
-                        + "\"finish_reason\":null}]}\n\n");
-        for (String piece : pieces) {
-            body.append(prefix).append("[{\"index\":0,\"delta\":{\"content\":\"").append(piece)
-                    .append("\"},\"finish_reason\":null}]}\n\n");
-        }
-        body.append(prefix).append("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
-        body.append(prefix).append("[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}\n\n");
-        return body.append("data: [DONE]\n\n").toString();
+        return OpenAiReplies.sseBody(id, "remote-gpt", 1700000000, 9, 3, List.of(pieces));
     }
 }

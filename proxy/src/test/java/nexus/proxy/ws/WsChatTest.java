@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import nexus.proxy.OpenAiReplies;
 import nexus.proxy.ProxyServer;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.ProviderKind;
@@ -371,17 +372,7 @@ class WsChatTest {
     }
 
     private static String sse(String... pieces) {
-        String prefix = "data: {\"id\":\"chatcmpl-upstream\",\"object\":\"chat.completion.chunk\",\"created\":1,"
-                + "\"model\":\"remote-model\",\"choices\":";
-        StringBuilder body = new StringBuilder(prefix)
-                .append("[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"finish_reason\":null}]}\n\n");
-        for (String piece : pieces) {
-            body.append(prefix).append("[{\"index\":0,\"delta\":{\"content\":\"").append(piece)
-                    .append("\"},\"finish_reason\":null}]}\n\n");
-        }
-        body.append(prefix).append("[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n");
-        body.append(prefix).append("[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}\n\n");
-        return body.append("data: [DONE]\n\n").toString();
+        return OpenAiReplies.sseBody("chatcmpl-upstream", "remote-model", 1, 9, 3, List.of(pieces));
     }
 
     private Socket connect(Request.Builder request) {
