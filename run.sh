@@ -3,6 +3,7 @@
 #   ./run.sh         build when sources changed, then start admin (:8000) and proxy (:5231); Ctrl-C stops both
 #   ./run.sh test    run every test
 #   ./run.sh admin   start the admin service only;  ./run.sh proxy   start the proxy only
+#   ./run.sh bench [--peer portkey] [--quick] …   what the proxy adds to a request, against a mock upstream (--help)
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -69,6 +70,18 @@ case "${1:-both}" in
     build)
         "${MVN[@]}" -DskipTests install
         ;;
+    bench)
+        shift
+        echo "Building Nexus and the benchmark (tests compiled, not run)…"
+        "${MVN[@]}" -DskipTests install
+        # The bench starts the proxy as run.sh does (same JVM options); it runs on the proxy's test classpath.
+        export NEXUS_BENCH_JAVA="$JAVA" NEXUS_BENCH_PROXY_OPTS="$PROXY_JAVA_OPTS"
+        export NEXUS_BENCH_PROXY_CP="$ROOT/proxy/target/nexus-proxy-0.1.0.jar:$(cat "$ROOT/proxy/target/classpath.txt")"
+        exec "$JAVA" -XX:+UseSerialGC -Xms128m -Xmx1g --enable-native-access=ALL-UNNAMED \
+            -Dlogback.configurationFile="$ROOT/proxy/target/test-classes/logback-test.xml" \
+            -cp "$ROOT/proxy/target/test-classes:$NEXUS_BENCH_PROXY_CP:$(cat "$ROOT/proxy/target/test-classpath.txt")" \
+            nexus.proxy.bench.BenchMain "$@"
+        ;;
     admin|proxy)
         build_if_needed
         start "$1"
@@ -85,6 +98,6 @@ case "${1:-both}" in
         exit "$status"
         ;;
     *)
-        die "unknown command '$1'; use: ./run.sh [admin|proxy|test|build]"
+        die "unknown command '$1'; use: ./run.sh [admin|proxy|test|build|bench]"
         ;;
 esac
