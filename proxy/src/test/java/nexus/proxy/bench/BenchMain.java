@@ -474,15 +474,17 @@ public final class BenchMain {
             }
             for (Target target : order) {
                 long cpuBefore = cpuTicks(target.process());
+                long connectionsBefore = mockConnections(targets.getFirst());
                 LoadGenerator.Result result = LoadGenerator.run(spec(scenario, target, duration, drain));
                 Thread.sleep(SETTLE_MILLIS);  // let the run's tail (usage batch, GC) land in its own figures
                 Row row = rows.get(target.name());
                 row.cpuTicks += cpuTicks(target.process()) - cpuBefore;
                 row.result.add(result);
                 count(target, result);
-                say(String.format(Locale.ROOT, "  %-8s %9.0f req/s  p50 %8.3f ms  p99 %8.3f ms%s", target.name(),
-                        result.perSecond(), result.latency.getValueAtPercentile(50) / 1e6,
-                        result.latency.getValueAtPercentile(99) / 1e6,
+                say(String.format(Locale.ROOT, "  %-8s %9.0f req/s  p50 %8.3f ms  p99 %8.3f ms  mock connections"
+                                + " opened %d%s", target.name(), result.perSecond(),
+                        result.latency.getValueAtPercentile(50) / 1e6, result.latency.getValueAtPercentile(99) / 1e6,
+                        mockConnections(targets.getFirst()) - connectionsBefore,
                         result.errors == 0 ? "" : "  errors " + result.errors + " (" + result.firstError + ")"));
             }
         }
@@ -491,6 +493,27 @@ public final class BenchMain {
             rows.get(target.name()).peakRssKib = peakRssKib(target.process());
         }
         return new ArrayList<>(rows.values());
+    }
+
+    /** How many connections the mock has accepted so far ({@code GET /stats}); -1 when it cannot tell. */
+    private static long mockConnections(Target direct) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(direct.address(), 2_000);
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write(("GET /stats HTTP/1.1\r\nHost: " + direct.address().getHostString()
+                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            StringBuilder answer = new StringBuilder();  // the mock keeps the connection: read up to the JSON's end
+            byte[] buffer = new byte[512];
+            int read;
+            while (answer.indexOf("}") < 0 && (read = socket.getInputStream().read(buffer)) > 0) {
+                answer.append(new String(buffer, 0, read, StandardCharsets.US_ASCII));
+            }
+            java.util.regex.Matcher count = java.util.regex.Pattern.compile("\"accepted_connections\":(\\d+)")
+                    .matcher(answer);
+            return count.find() ? Long.parseLong(count.group(1)) - 1 : -1;  // less this very connection
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     private LoadGenerator.Spec spec(Scenario scenario, Target target, long durationNanos, long drainNanos) {

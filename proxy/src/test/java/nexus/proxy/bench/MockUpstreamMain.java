@@ -26,6 +26,8 @@ import java.util.concurrent.TimeUnit;
  *       {@code "include_usage": true}, then {@code [DONE]}) written in one go.</li>
  *   <li>{@code POST /slow/v1/chat/completions}: the same stream with {@code --interval-ms} between two events, for
  *       holding many streams open.</li>
+ *   <li>{@code GET /stats}: {@code {"accepted_connections": n}}, so a benchmark can see whether a gateway reuses its
+ *       upstream connections.</li>
  * </ul>
  *
  * Usage: {@code MockUpstreamMain [--port 0] [--threads 1] [--chunks 20] [--interval-ms 200]}. Listens on loopback
@@ -37,6 +39,7 @@ public final class MockUpstreamMain {
 
     private final Answers answers;
     private final long intervalNanos;
+    private final java.util.concurrent.atomic.LongAdder accepted = new java.util.concurrent.atomic.LongAdder();
 
     private MockUpstreamMain(Answers answers, long intervalNanos) {
         this.answers = answers;
@@ -74,6 +77,7 @@ public final class MockUpstreamMain {
         int next = 0;
         while (true) {
             SocketChannel channel = server.accept();
+            accepted.increment();
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
             channel.configureBlocking(false);
             loops[next].hand(channel);
@@ -129,6 +133,11 @@ public final class MockUpstreamMain {
                     "{\"error\":{\"message\":\"Unknown path\",\"type\":\"invalid_request_error\",\"code\":null}}");
             badRequest = response("400 Bad Request",
                     "{\"error\":{\"message\":\"Bad request\",\"type\":\"invalid_request_error\",\"code\":null}}");
+        }
+
+        /** {@code GET /stats}: how many connections the mock has accepted so far. */
+        static byte[] stats(long accepted) {
+            return response("200 OK", "{\"accepted_connections\":" + accepted + "}");
         }
 
         private static byte[] response(String status, String json) {
@@ -343,6 +352,10 @@ public final class MockUpstreamMain {
                 return;
             }
             boolean slow;
+            if (regionEquals(head, pathStart, pathEnd, STATS_PATH)) {
+                send(conn, Answers.stats(accepted.sum()));
+                return;
+            }
             if (regionEquals(head, pathStart, pathEnd, CHAT_PATH)) {
                 slow = false;
             } else if (regionEquals(head, pathStart, pathEnd, SLOW_CHAT_PATH)) {
@@ -423,6 +436,7 @@ public final class MockUpstreamMain {
     private static final byte[] CONTENT_LENGTH = Answers.ascii("\ncontent-length:");
     private static final byte[] CHUNKED = Answers.ascii("chunked");
     private static final byte[] CHAT_PATH = Answers.ascii("/v1/chat/completions");
+    private static final byte[] STATS_PATH = Answers.ascii("/stats");
     private static final byte[] SLOW_CHAT_PATH = Answers.ascii("/slow/v1/chat/completions");
     private static final byte[] STREAM_KEY = Answers.ascii("\"stream\"");
     private static final byte[] INCLUDE_USAGE_KEY = Answers.ascii("\"include_usage\"");
