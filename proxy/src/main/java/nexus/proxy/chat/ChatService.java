@@ -93,7 +93,12 @@ public final class ChatService {
                     break;
                 }
                 switch (accounting.inspect(chunk)) {
-                    case FORWARD -> sink.chunk(chunk);
+                    case FORWARD -> {
+                        sink.chunk(chunk);
+                        if (!exchange.hasBufferedData()) {
+                            sink.flush();  // every event leaves as soon as nothing more has arrived behind it
+                        }
+                    }
                     case HIDE -> { }
                     case ERROR -> {
                         endBroken(call, accounting, sink,

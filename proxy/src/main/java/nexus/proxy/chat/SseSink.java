@@ -33,8 +33,7 @@ public final class SseSink implements ChunkSink {
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
         try {
-            out = response.getOutputStream();
-            out.flush();
+            out = response.getOutputStream();  // the headers leave with the first flushed event
         } catch (IOException e) {
             throw new ClientGoneException(e);
         }
@@ -46,6 +45,14 @@ public final class SseSink implements ChunkSink {
             out.write(DATA);
             out.write(payload.getBytes(StandardCharsets.UTF_8));
             out.write(END_OF_EVENT);
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+
+    @Override
+    public void flush() {
+        try {
             out.flush();
         } catch (IOException e) {
             throw new ClientGoneException(e);

@@ -17,6 +17,11 @@ public interface Exchange extends AutoCloseable {
      */
     String nextChunk() throws IOException;
 
+    /** True when more of the stream has already arrived, so a relay may wait before flushing to its client. */
+    default boolean hasBufferedData() {
+        return false;
+    }
+
     @Override
     void close();
 }

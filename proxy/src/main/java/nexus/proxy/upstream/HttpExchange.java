@@ -19,6 +19,7 @@ public final class HttpExchange implements Exchange {
     private final Response response;
     private final Provider provider;
     private SseReader events;
+    private boolean complete;
 
     public HttpExchange(Call call, Response response, Provider provider) {
         this.call = call;
@@ -29,7 +30,9 @@ public final class HttpExchange implements Exchange {
     @Override
     public byte[] body() throws IOException {
         try {
-            return response.body().bytes();
+            byte[] body = response.body().bytes();
+            complete = true;
+            return body;
         } catch (IOException e) {
             throw new StreamCutException(UpstreamFailures.cut(provider, e), e);
         }
@@ -50,12 +53,32 @@ public final class HttpExchange implements Exchange {
             throw new StreamCutException(ApiError.upstreamUnavailable("The upstream provider '" + provider.name()
                     + "' ended the stream without [DONE]; the answer may be incomplete."), null);
         }
-        return DONE.equals(data.strip()) ? null : data;
+        if (!DONE.equals(data.strip())) {
+            return data;
+        }
+        complete = finishBody();
+        return null;
+    }
+
+    /** Reads the body to its end after [DONE], so the connection goes back to the pool instead of being dropped. */
+    private boolean finishBody() {
+        try {
+            return response.body().source().exhausted();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public boolean hasBufferedData() {
+        return events != null && response.body().source().getBuffer().size() > 0;
     }
 
     @Override
     public void close() {
-        call.cancel();  // first, so closing does not try to read the rest of a body nobody wants
+        if (!complete) {
+            call.cancel();  // first, so closing does not try to read the rest of a body nobody wants
+        }
         response.close();
     }
 }

@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 
+import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,39 +17,37 @@ import nexus.shared.db.Usage;
 import nexus.shared.db.UsageDao;
 
 /**
- * Records usage rows off the request path: {@link #record} queues a row and writes its access log line; one writer
- * thread inserts the queue in batches, one transaction each. {@link #close()} writes what is still queued.
- * Thread-safe.
+ * Records usage rows off the request path: {@link #record} only queues a row; one writer thread, on one held
+ * connection, gathers rows for up to {@link #GATHER_MILLIS} and inserts them in one transaction, then writes their
+ * access log lines. {@link #close()} writes what is still queued. Thread-safe.
  */
 public final class UsageRecorder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
     private static final Logger access = LoggerFactory.getLogger("nexus.proxy.access");
     private static final int MAX_BATCH = 512;
+    static final long GATHER_MILLIS = 50;
     private static final int WRITE_ATTEMPTS = 5;
     private static final Usage STOP = new Usage(0, "", "", 0, "", "", "", "", false, 0, 0, 0, null, 0, false, null, 0,
             null, 0);
 
-    private final UsageDao dao;
+    private final Database database;
     private final BlockingQueue<Usage> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
 
     public UsageRecorder(Database database) {
-        this.dao = database.dao(UsageDao.class);
+        this.database = database;
         this.writer = Thread.ofPlatform().name("usage-writer").daemon(true).start(this::writeLoop);
     }
 
-    /** Queues one row and logs its access line. Never blocks on the database. */
+    /** Queues one row; never blocks on the database. */
     public void record(Usage row) {
-        access.info("{} key={} model={} provider={} status={} tokens={}/{}/{} {} latency={}ms ttft={} conv={}{}",
-                row.requestId(), Secrets.prefix(row.apiKey()), row.model(), row.providerName(), row.status(),
-                row.promptTokens(), row.completionTokens(), row.totalTokens(), row.usageSource().wireName(),
-                row.latencyMillis(), row.firstTokenMillis() == null ? "-" : row.firstTokenMillis() + "ms",
-                row.conversationId(), row.truncated() ? " truncated" : "");
         if (closed) {
             log.warn("Usage row {} arrived after shutdown; writing it directly", row.requestId());
-            write(List.of(row));
+            try (Handle handle = database.openHandle()) {
+                write(handle.attach(UsageDao.class), List.of(row));
+            }
             return;
         }
         queue.add(row);
@@ -55,29 +55,35 @@ public final class UsageRecorder implements AutoCloseable {
 
     private void writeLoop() {
         List<Usage> batch = new ArrayList<>(MAX_BATCH);
-        while (true) {
-            try {
-                Usage first = queue.take();
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                boolean stop = batch.remove(STOP);
+        try (Handle handle = database.openHandle()) {
+            UsageDao dao = handle.attach(UsageDao.class);
+            boolean stop = false;
+            while (!stop) {
+                batch.add(queue.take());
+                long gatherUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS);
+                while (batch.size() < MAX_BATCH && batch.getLast() != STOP) {
+                    Usage next = queue.poll(gatherUntil - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                }
+                stop = batch.remove(STOP);
                 if (!batch.isEmpty()) {
-                    write(batch);
+                    write(dao, batch);
                 }
                 batch.clear();
-                if (stop) {
-                    return;
-                }
-            } catch (InterruptedException e) {
-                return;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void write(List<Usage> rows) {
+    private void write(UsageDao dao, List<Usage> rows) {
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             try {
                 dao.insertAll(rows);
+                rows.forEach(UsageRecorder::logAccess);
                 return;
             } catch (RuntimeException e) {
                 if (attempt == WRITE_ATTEMPTS) {
@@ -87,6 +93,14 @@ public final class UsageRecorder implements AutoCloseable {
                 log.warn("Writing {} usage rows failed (attempt {}): {}", rows.size(), attempt, e.getMessage());
             }
         }
+    }
+
+    private static void logAccess(Usage row) {
+        access.info("{} key={} model={} provider={} status={} tokens={}/{}/{} {} latency={}ms ttft={} conv={}{}",
+                row.requestId(), Secrets.prefix(row.apiKey()), row.model(), row.providerName(), row.status(),
+                row.promptTokens(), row.completionTokens(), row.totalTokens(), row.usageSource().wireName(),
+                row.latencyMillis(), row.firstTokenMillis() == null ? "-" : row.firstTokenMillis() + "ms",
+                row.conversationId(), row.truncated() ? " truncated" : "");
     }
 
     /** Writes every queued row, then stops the writer; waits at most {@code timeout}. */

@@ -44,6 +44,11 @@ final class WsSink implements ChunkSink {
         }
     }
 
+    /** Each frame is sent whole when written; nothing waits. */
+    @Override
+    public void flush() {
+    }
+
     /** {@code {"type":"done","id","request_id","conversation_id","usage":{…},"usage_source"}}. */
     @Override
     public void done(StreamSummary summary) {

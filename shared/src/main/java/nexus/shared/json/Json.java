@@ -1,5 +1,7 @@
 package nexus.shared.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -12,7 +14,9 @@ public final class Json {
 
     /** A new, fully configured mapper. Thread-safe once built; build one per process. */
     public static ObjectMapper newMapper() {
-        return JsonMapper.builder()
+        // Jackson's default buffer pool is per thread, which does nothing for virtual threads: share one instead.
+        JsonFactory factory = JsonFactory.builder().recyclerPool(JsonRecyclerPools.sharedLockFreePool()).build();
+        return JsonMapper.builder(factory)
                 .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
