@@ -33,8 +33,8 @@ final class AdminErrors {
             String field = error.getErrors().keySet().stream().findFirst().orElse(null);
             render(ctx, ApiError.invalidRequest("Invalid value for '" + field + "'.", field));
         });
-        javalin.routes.exception(HttpResponseException.class, (error, ctx) ->
-                render(ctx, fromJavalin(error, ctx, config.maxRequestBytes())));
+        javalin.routes.exception(HttpResponseException.class, (error, ctx) -> render(ctx, ApiError.fromFrameworkStatus(
+                error.getStatus(), ctx.method().name(), ctx.path(), config.maxRequestBytes(), error.getMessage())));
         javalin.routes.exception(Exception.class, (error, ctx) -> {
             String logId = Long.toHexString(ThreadLocalRandom.current().nextLong());
             log.error("Unhandled error {} on {} {}", logId, ctx.method(), ctx.path(), error);
@@ -44,15 +44,5 @@ final class AdminErrors {
 
     private static void render(Context ctx, ApiError error) {
         ctx.status(error.status()).json(error.toEnvelope());
-    }
-
-    /** Javalin's own HTTP exceptions: no route (404), wrong method (405), body over the limit (413). */
-    private static ApiError fromJavalin(HttpResponseException error, Context ctx, long maxRequestBytes) {
-        return switch (error.getStatus()) {
-            case 404 -> ApiError.unknownUrl(ctx.method().name(), ctx.path());
-            case 405 -> ApiError.methodNotAllowed(ctx.method().name(), ctx.path());
-            case 413 -> ApiError.requestTooLarge(maxRequestBytes);
-            default -> ApiError.invalidRequest(error.getMessage(), null);
-        };
     }
 }

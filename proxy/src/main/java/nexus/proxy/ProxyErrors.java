@@ -28,12 +28,8 @@ final class ProxyErrors {
             String field = error.getErrors().keySet().stream().findFirst().orElse(null);
             render(ctx, ApiError.invalidRequest("Invalid value for '" + field + "'.", field));
         });
-        config.routes.exception(HttpResponseException.class, (error, ctx) -> render(ctx, switch (error.getStatus()) {
-            case 404 -> ApiError.unknownUrl(ctx.method().name(), ctx.path());
-            case 405 -> ApiError.methodNotAllowed(ctx.method().name(), ctx.path());
-            case 413 -> ApiError.requestTooLarge(maxRequestBytes);
-            default -> ApiError.invalidRequest(error.getMessage(), null);
-        }));
+        config.routes.exception(HttpResponseException.class, (error, ctx) -> render(ctx, ApiError.fromFrameworkStatus(
+                error.getStatus(), ctx.method().name(), ctx.path(), maxRequestBytes, error.getMessage())));
         config.routes.exception(ClientGoneException.class, (error, ctx) ->
                 log.debug("Client went away on {} {}", ctx.method(), ctx.path()));
         config.routes.exception(Exception.class, (error, ctx) -> {

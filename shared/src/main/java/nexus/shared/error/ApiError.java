@@ -62,6 +62,17 @@ public final class ApiError extends RuntimeException {
                 "The request body is larger than the limit of " + limitBytes + " bytes.");
     }
 
+    /** An HTTP error the web framework raised itself: no route (404), wrong method (405), body over the limit (413). */
+    public static ApiError fromFrameworkStatus(int status, String method, String path, long maxRequestBytes,
+                                               String message) {
+        return switch (status) {
+            case 404 -> unknownUrl(method, path);
+            case 405 -> methodNotAllowed(method, path);
+            case 413 -> requestTooLarge(maxRequestBytes);
+            default -> invalidRequest(message, null);
+        };
+    }
+
     public static ApiError upstreamUnavailable(String message) {
         return of(ErrorCode.UPSTREAM_UNAVAILABLE, null, message);
     }
