@@ -110,12 +110,12 @@ public final class ChatService {
             TokenUsage used = usedTokens(call, accounting);
             sink.done(new StreamSummary(accounting.completionId(), call.requestId(), call.conversationId(), used));
             finish(call, true, 200, null, false, used, accounting.firstContentNanos());
-            store(call, true, 200, accounting.assembled(), null);
+            storeStream(call, 200, accounting, null);
         } catch (ClientGoneException gone) {
             log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
             finish(call, true, CLIENT_CLOSED, "client_closed_request", true, usedTokens(call, accounting),
                     accounting.firstContentNanos());
-            store(call, true, CLIENT_CLOSED, accounting.assembled(), null);
+            storeStream(call, CLIENT_CLOSED, accounting, null);
         }
     }
 
@@ -130,7 +130,7 @@ public final class ChatService {
         }
         finish(call, true, error.status(), error.code(), true, usedTokens(call, accounting),
                 accounting.firstContentNanos());
-        store(call, true, error.status(), accounting.assembled(), error);
+        storeStream(call, error.status(), accounting, error);
     }
 
     private Exchange open(ChatCall call, boolean stream) {
@@ -169,6 +169,13 @@ public final class ChatService {
                 call.conversationId(), call.endpoint(), stream, used.promptTokens(), used.completionTokens(),
                 used.totalTokens(), used.source(), status, truncated, errorCode, latencyMillis, firstTokenMillis,
                 call.startMillis()));
+    }
+
+    /** Reassembles the streamed answer only when it is stored. */
+    private void storeStream(ChatCall call, int status, StreamAccounting accounting, ApiError error) {
+        if (messages.enabled()) {
+            store(call, true, status, accounting.assembled(), error);
+        }
     }
 
     private void store(ChatCall call, boolean stream, int status, JsonNode response, ApiError error) {
