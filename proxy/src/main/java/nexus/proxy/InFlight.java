@@ -1,6 +1,7 @@
 package nexus.proxy;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -10,14 +11,17 @@ import nexus.shared.error.ApiError;
 
 /**
  * Counts the requests being served so shutdown can let them finish: once draining, new requests get 503 and
- * {@link #awaitIdle} waits (bounded) for the running ones. Thread-safe.
+ * {@link #awaitIdle} waits (bounded) for the running ones. Thread-safe, and lock-free for requests: a request counts
+ * itself in first and only then looks at the flag (backing out when draining), so a drain that set the flag and then
+ * reads the count cannot miss a request that got past the flag. Only the request that leaves last while draining
+ * takes the lock, to wake the drain.
  */
 public final class InFlight {
 
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile boolean draining;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition idle = lock.newCondition();
-    private int running;
-    private boolean draining;
 
     /** Wraps a handler so it is counted while it runs. */
     public Handler guard(Handler handler) {
@@ -33,53 +37,44 @@ public final class InFlight {
 
     /** Counts one request in; 503 shutting_down once draining has begun. */
     public void enter() {
-        lock.lock();
-        try {
-            if (draining) {
-                throw ApiError.shuttingDown();
-            }
-            running++;
-        } finally {
-            lock.unlock();
+        running.incrementAndGet();
+        if (draining) {
+            exit();
+            throw ApiError.shuttingDown();
         }
     }
 
     public void exit() {
-        lock.lock();
-        try {
-            running--;
-            if (running == 0) {
+        if (running.decrementAndGet() == 0 && draining) {
+            lock.lock();
+            try {
                 idle.signalAll();
+            } finally {
+                lock.unlock();
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Refuses new requests from now on and waits up to {@code timeout} for running ones; returns how many remain. */
     public int drain(Duration timeout) {
+        draining = true;
+        long deadline = System.nanoTime() + timeout.toNanos();
         lock.lock();
         try {
-            draining = true;
-            long remaining = timeout.toNanos();
-            while (running > 0 && remaining > 0) {
-                remaining = idle.awaitNanos(remaining);
+            long remaining;
+            while (running.get() > 0 && (remaining = deadline - System.nanoTime()) > 0) {
+                idle.awaitNanos(remaining);  // the last exit signals under the lock, so no wake-up is lost
             }
-            return running;
+            return running.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return running;
+            return running.get();
         } finally {
             lock.unlock();
         }
     }
 
     public int running() {
-        lock.lock();
-        try {
-            return running;
-        } finally {
-            lock.unlock();
-        }
+        return running.get();
     }
 }

@@ -3,6 +3,7 @@ package nexus.proxy.routing;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jdbi.v3.core.Handle;
@@ -19,6 +20,9 @@ import nexus.shared.db.ProviderModelDao;
  * other connection has committed since ({@code PRAGMA data_version}, no disk read); only then is the config version
  * read, and only when that moved are the tables reloaded. So an admin change is seen on the next request, and a
  * request costs no query. Thread-safe.
+ *
+ * <p>Requests that queue for the check share it: a request that gets the lock after a check has finished which began
+ * after the request arrived uses that check's answer, since the check saw every commit made before the request came.
  */
 public final class RoutingTable implements AutoCloseable {
 
@@ -28,6 +32,10 @@ public final class RoutingTable implements AutoCloseable {
     private final ConfigVersionDao versions;
     private final PreparedStatement dataVersionQuery;
     private final ReentrantLock lock = new ReentrantLock();
+    /** How many checks have begun; a check's number is the count once it began. */
+    private final AtomicLong checksBegun = new AtomicLong();
+    /** The number of the last finished check; guarded by the lock. */
+    private long lastChecked;
     private long dataVersion = Long.MIN_VALUE;
     private long configVersion = Long.MIN_VALUE;
     private volatile Routes routes;
@@ -45,8 +53,13 @@ public final class RoutingTable implements AutoCloseable {
 
     /** The routes as committed right now. */
     public Routes current() {
+        long arrived = checksBegun.get();
         lock.lock();
         try {
+            if (lastChecked > arrived && routes != null) {
+                return routes;  // a check that began after this request arrived has just finished
+            }
+            long check = checksBegun.incrementAndGet();
             long seenData = dataVersion();
             if (seenData != dataVersion || routes == null) {
                 dataVersion = seenData;
@@ -56,6 +69,7 @@ public final class RoutingTable implements AutoCloseable {
                     routes = load();
                 }
             }
+            lastChecked = check;
             return routes;
         } finally {
             lock.unlock();
