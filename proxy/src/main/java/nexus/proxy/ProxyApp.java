@@ -48,7 +48,8 @@ public final class ProxyApp implements AutoCloseable {
                 : MessageStore.disabled();
         ChatService chat = new ChatService(new UpstreamAdapters(upstreamHttp, mapper, tokens, clock), mapper, tokens,
                 usage, messages);
-        var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock));
+        var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock,
+                config.maxRequestBytes()));
         var models = new ModelsHandler(routing);
         var chatSocket = new ChatSocket(routing, chat, inFlight, mapper, clock, config);
 
