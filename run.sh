@@ -36,22 +36,30 @@ export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
 command -v mvn >/dev/null || die "Maven (mvn) is not installed: apt-get install maven"
 MVN=(mvn -B -q -Dstyle.color=never)
+# Maven's own Guava warns about sun.misc.Unsafe on JDK 24 and newer; that is Maven's business, not ours.
+if [ "$(jdk_major "$JAVA_HOME")" -ge 24 ]; then export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"; fi
 
 # A small, steady footprint for a gateway on a developer's machine (measured with ./run.sh bench): the serial
 # collector, a capped heap, code cache and metaspace, compact object headers where the JDK has them (25+), and
 # fewer malloc arenas. Override with NEXUS_ADMIN_JAVA_OPTS / NEXUS_PROXY_JAVA_OPTS.
-COMMON_JAVA_OPTS="-XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError"
+COMMON_JAVA_OPTS="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError"
 if [ "$(jdk_major "$JAVA_HOME")" -ge 25 ]; then COMMON_JAVA_OPTS="$COMMON_JAVA_OPTS -XX:+UseCompactObjectHeaders"; fi
 ADMIN_JAVA_OPTS=${NEXUS_ADMIN_JAVA_OPTS:-"$COMMON_JAVA_OPTS -Xms16m -Xmx128m -XX:TieredStopAtLevel=1"}
 PROXY_JAVA_OPTS=${NEXUS_PROXY_JAVA_OPTS:-"$COMMON_JAVA_OPTS -Xms32m -Xmx192m"}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
-build_if_needed() {
-    local stamp="$ROOT/proxy/target/classpath.txt"
-    if [ ! -f "$stamp" ] || [ ! -f "$ROOT/admin/target/classpath.txt" ] \
-        || [ -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$stamp" -print -quit)" ]; then
+BUILD_STAMP="$ROOT/proxy/target/.built"
+
+build() {
+    "${MVN[@]}" -DskipTests install
+    touch "$BUILD_STAMP"
+}
+
+build_if_needed() {  # when a pom or a main source is newer than the last build
+    if [ ! -f "$BUILD_STAMP" ] || [ ! -f "$ROOT/admin/target/classpath.txt" ] \
+        || [ -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$BUILD_STAMP" -print -quit)" ]; then
         echo "Building Nexus…"
-        "${MVN[@]}" -DskipTests install
+        build
     fi
 }
 
@@ -73,12 +81,12 @@ case "${1:-both}" in
         mvn -B --no-transfer-progress -Dstyle.color=never install "$@"
         ;;
     build)
-        "${MVN[@]}" -DskipTests install
+        build
         ;;
     bench)
         shift
         echo "Building Nexus and the benchmark (tests compiled, not run)…"
-        "${MVN[@]}" -DskipTests install
+        build
         # The bench starts the proxy as run.sh does (same JVM options); it runs on the proxy's test classpath.
         export NEXUS_BENCH_JAVA="$JAVA" NEXUS_BENCH_PROXY_OPTS="$PROXY_JAVA_OPTS"
         export NEXUS_BENCH_PROXY_CP="$ROOT/proxy/target/nexus-proxy-0.1.0.jar:$(cat "$ROOT/proxy/target/classpath.txt")"
