@@ -1,6 +1,7 @@
 package nexus.proxy.chat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -140,8 +141,12 @@ public final class ChatRequest {
      */
     public byte[] upstreamBody(String upstreamModel, boolean forceStream, ObjectMapper mapper) {
         boolean askUsage = (stream || forceStream) && !clientWantsUsage;
-        if (!askUsage && !forceStream && upstreamModel.equals(model) && rawBody != null) {
+        boolean untouched = !forceStream && upstreamModel.equals(model) && rawBody != null;
+        if (untouched && !askUsage) {
             return rawBody;
+        }
+        if (untouched && !body.has("stream_options")) {
+            return withUsageRequested(rawBody);
         }
         ObjectNode copy = body.deepCopy();
         copy.put("model", upstreamModel);
@@ -158,5 +163,24 @@ public final class ChatRequest {
         } catch (IOException e) {
             throw new IllegalStateException("A parsed JSON tree could not be written back", e);
         }
+    }
+
+    private static final byte[] ASK_USAGE = "\"stream_options\":{\"include_usage\":true},".getBytes(StandardCharsets.US_ASCII);
+
+    /**
+     * The client's bytes with {@code "stream_options":{"include_usage":true},} spliced in after the opening brace: no
+     * re-serialisation of a body that may carry megabytes of images. Only for a validated object without
+     * {@code stream_options}, which always has members (model, messages), so the comma is right.
+     */
+    private static byte[] withUsageRequested(byte[] raw) {
+        int brace = 0;
+        while (raw[brace] != '{') {
+            brace++;  // a parsed object: only whitespace (or a byte order mark) can come before its brace
+        }
+        byte[] spliced = new byte[raw.length + ASK_USAGE.length];
+        System.arraycopy(raw, 0, spliced, 0, brace + 1);
+        System.arraycopy(ASK_USAGE, 0, spliced, brace + 1, ASK_USAGE.length);
+        System.arraycopy(raw, brace + 1, spliced, brace + 1 + ASK_USAGE.length, raw.length - brace - 1);
+        return spliced;
     }
 }
