@@ -16,6 +16,7 @@ import nexus.proxy.chat.ChatService;
 import nexus.proxy.messages.MessageStore;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
+import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.proxy.usage.TokenCounter;
 import nexus.proxy.usage.UsageRecorder;
 import nexus.proxy.ws.ChatSocket;
@@ -37,6 +38,7 @@ public final class ProxyApp implements AutoCloseable {
     private final RoutingTable routing;
     private final UsageRecorder usage;
     private final MessageStore messages;
+    private final UpstreamWatchdog watchdog;
     private final InFlight inFlight = new InFlight();
 
     private ProxyApp(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
@@ -46,8 +48,9 @@ public final class ProxyApp implements AutoCloseable {
         this.usage = new UsageRecorder(database);
         this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
                 : MessageStore.disabled();
-        ChatService chat = new ChatService(new UpstreamAdapters(upstreamHttp, mapper, tokens, clock), mapper, tokens,
-                usage, messages);
+        this.watchdog = new UpstreamWatchdog(config.upstreamReadTimeout());
+        var adapters = new UpstreamAdapters(upstreamHttp, watchdog, mapper, tokens, clock);
+        ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
         var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock,
                 config.maxRequestBytes()));
         var models = new ModelsHandler(routing);
@@ -95,6 +98,7 @@ public final class ProxyApp implements AutoCloseable {
         usage.close();
         messages.close();
         routing.close();
+        watchdog.close();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package nexus.proxy.upstream;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 
 import nexus.shared.db.Provider;
 import nexus.shared.error.ApiError;
@@ -18,13 +19,15 @@ public final class HttpExchange implements Exchange {
     private final Call call;
     private final Response response;
     private final Provider provider;
+    private final UpstreamWatchdog.Watch watch;
     private SseReader events;
     private boolean complete;
 
-    public HttpExchange(Call call, Response response, Provider provider) {
+    public HttpExchange(Call call, Response response, Provider provider, UpstreamWatchdog.Watch watch) {
         this.call = call;
         this.response = response;
         this.provider = provider;
+        this.watch = watch;
     }
 
     @Override
@@ -34,7 +37,7 @@ public final class HttpExchange implements Exchange {
             complete = true;
             return body;
         } catch (IOException e) {
-            throw new StreamCutException(UpstreamFailures.cut(provider, e), e);
+            throw new StreamCutException(UpstreamFailures.cut(provider, failure(e)), e);
         }
     }
 
@@ -47,8 +50,9 @@ public final class HttpExchange implements Exchange {
         try {
             data = events.next();
         } catch (IOException e) {
-            throw new StreamCutException(UpstreamFailures.cut(provider, e), e);
+            throw new StreamCutException(UpstreamFailures.cut(provider, failure(e)), e);
         }
+        watch.touch();
         if (data == null) {
             throw new StreamCutException(ApiError.upstreamUnavailable("The upstream provider '" + provider.name()
                     + "' ended the stream without [DONE]; the answer may be incomplete."), null);
@@ -74,8 +78,14 @@ public final class HttpExchange implements Exchange {
         return events != null && response.body().source().getBuffer().size() > 0;
     }
 
+    /** What a failed read means: a timeout when the watchdog cut the call, else the failure itself. */
+    private IOException failure(IOException e) {
+        return watch.timedOut() ? new InterruptedIOException("no data within the read timeout") : e;
+    }
+
     @Override
     public void close() {
+        watch.close();
         if (!complete) {
             call.cancel();  // first, so closing does not try to read the rest of a body nobody wants
         }

@@ -17,10 +17,11 @@ public final class UpstreamAdapters {
 
     private final Map<ProviderKind, UpstreamAdapter> byKind = new EnumMap<>(ProviderKind.class);
 
-    public UpstreamAdapters(OkHttpClient http, ObjectMapper mapper, TokenCounter tokens, Clock clock) {
+    public UpstreamAdapters(OkHttpClient http, UpstreamWatchdog watchdog, ObjectMapper mapper, TokenCounter tokens,
+                            Clock clock) {
         for (ProviderKind kind : ProviderKind.values()) {
             byKind.put(kind, switch (kind) {
-                case OPENAI -> new OpenAiAdapter(http, mapper);
+                case OPENAI -> new OpenAiAdapter(http, watchdog, mapper);
                 case MOCK -> new MockAdapter(mapper, tokens, clock);
             });
         }

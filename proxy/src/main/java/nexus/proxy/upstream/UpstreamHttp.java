@@ -21,8 +21,8 @@ public final class UpstreamHttp {
                 .dispatcher(dispatcher)
                 .connectionPool(new ConnectionPool(256, 5, TimeUnit.MINUTES))
                 .connectTimeout(config.upstreamConnectTimeout())
-                .readTimeout(config.upstreamReadTimeout())  // the longest wait for headers or between two chunks
-                .writeTimeout(config.upstreamConnectTimeout())
+                .readTimeout(Duration.ZERO)                 // enforced by UpstreamWatchdog, without a shared lock
+                .writeTimeout(Duration.ZERO)
                 .callTimeout(Duration.ZERO)                 // a whole stream may rightly run for minutes
                 .retryOnConnectionFailure(false)            // a replayed chat POST can be billed twice
                 .followRedirects(false)

@@ -1,6 +1,7 @@
 package nexus.proxy.upstream.openai;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -10,6 +11,7 @@ import nexus.proxy.upstream.Exchange;
 import nexus.proxy.upstream.HttpExchange;
 import nexus.proxy.upstream.UpstreamAdapter;
 import nexus.proxy.upstream.UpstreamFailures;
+import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.shared.db.Provider;
 import nexus.shared.error.ApiError;
 import okhttp3.Call;
@@ -30,10 +32,12 @@ public final class OpenAiAdapter implements UpstreamAdapter {
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
     private final OkHttpClient http;
+    private final UpstreamWatchdog watchdog;
     private final ObjectMapper mapper;
 
-    public OpenAiAdapter(OkHttpClient http, ObjectMapper mapper) {
+    public OpenAiAdapter(OkHttpClient http, UpstreamWatchdog watchdog, ObjectMapper mapper) {
         this.http = http;
+        this.watchdog = watchdog;
         this.mapper = mapper;
     }
 
@@ -50,14 +54,17 @@ public final class OpenAiAdapter implements UpstreamAdapter {
             upstream.header("Accept", "text/event-stream");
         }
         Call call = http.newCall(upstream.build());
+        UpstreamWatchdog.Watch watch = watchdog.watch(call);
         Response response;
         try {
             response = call.execute();
         } catch (IOException e) {
-            throw UpstreamFailures.transport(provider, e);
+            watch.close();
+            throw UpstreamFailures.transport(provider,
+                    watch.timedOut() ? new InterruptedIOException("no answer within the read timeout") : e);
         }
         if (!response.isSuccessful()) {
-            try (response) {
+            try (response; watch) {
                 String body = response.peekBody(MAX_ERROR_BODY_BYTES).string();
                 throw UpstreamFailures.status(provider, response.code(), body, mapper);
             } catch (IOException e) {
@@ -66,11 +73,12 @@ public final class OpenAiAdapter implements UpstreamAdapter {
         }
         String contentType = response.header("Content-Type", "");
         if (stream && !contentType.startsWith("text/event-stream")) {
+            watch.close();
             response.close();
             throw ApiError.upstreamUnavailable("The upstream provider '" + provider.name()
                     + "' answered a streaming request without a stream (Content-Type " + contentType + ").");
         }
-        return new HttpExchange(call, response, provider);
+        return new HttpExchange(call, response, provider, watch);
     }
 
     /** The provider's base URL (e.g. https://api.openai.com/v1) joined with a path. */
