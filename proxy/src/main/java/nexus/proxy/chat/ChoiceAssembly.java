@@ -22,29 +22,34 @@ final class ChoiceAssembly {
         this.index = index;
     }
 
-    /** Adds one chunk's choice; true when it carried generated content. */
-    boolean add(JsonNode choice) {
+    /** True when a delta carries generated content: non-empty content or reasoning, or any tool call. */
+    static boolean carriesContent(JsonNode delta) {
+        return nonEmptyText(delta.path("content")) || nonEmptyText(delta.path("reasoning_content"))
+                || delta.path("tool_calls").size() > 0;
+    }
+
+    private static boolean nonEmptyText(JsonNode node) {
+        return node.isTextual() && !node.asText().isEmpty();
+    }
+
+    /** Adds one chunk's choice. */
+    void add(JsonNode choice) {
         JsonNode delta = choice.path("delta");
-        boolean generated = false;
         if (delta.path("role").isTextual()) {
             role = delta.get("role").asText();
         }
-        if (delta.path("content").isTextual() && !delta.get("content").asText().isEmpty()) {
+        if (delta.path("content").isTextual()) {
             content.append(delta.get("content").asText());
-            generated = true;
         }
-        if (delta.path("reasoning_content").isTextual() && !delta.get("reasoning_content").asText().isEmpty()) {
+        if (delta.path("reasoning_content").isTextual()) {
             reasoning.append(delta.get("reasoning_content").asText());
-            generated = true;
         }
         for (JsonNode call : delta.path("tool_calls")) {
             toolCalls.computeIfAbsent(call.path("index").asInt(), key -> new ToolCallAssembly()).add(call);
-            generated = true;
         }
         if (choice.path("finish_reason").isTextual()) {
             finishReason = choice.get("finish_reason").asText();
         }
-        return generated;
     }
 
     void appendGenerated(StringBuilder text) {

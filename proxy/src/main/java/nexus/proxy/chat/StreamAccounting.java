@@ -80,7 +80,7 @@ public final class StreamAccounting {
         }
         JsonNode choiceList = chunk.path("choices");
         for (JsonNode choice : choiceList) {
-            if (firstContentNanos == 0 && carriesContent(choice.path("delta"))) {
+            if (firstContentNanos == 0 && ChoiceAssembly.carriesContent(choice.path("delta"))) {
                 firstContentNanos = System.nanoTime();
             }
         }
@@ -92,13 +92,6 @@ public final class StreamAccounting {
             }
         }
         return Verdict.FORWARD;
-    }
-
-    /** As {@link ChoiceAssembly#add} decides it: non-empty content or reasoning, or any tool call. */
-    private static boolean carriesContent(JsonNode delta) {
-        return delta.path("content").isTextual() && !delta.get("content").asText().isEmpty()
-                || delta.path("reasoning_content").isTextual() && !delta.get("reasoning_content").asText().isEmpty()
-                || delta.path("tool_calls").size() > 0;
     }
 
     /** True unless every {@code "usage"} in the text is followed by {@code : null} (a false true only costs a parse). */
