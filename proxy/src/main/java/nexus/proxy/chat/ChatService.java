@@ -63,10 +63,8 @@ public final class ChatService {
             finish(call, false, 200, null, false, used, 0);
             store(call, false, 200, completion, null);
             return body;
-        } catch (StreamCutException cut) {
-            throw failed(call, false, cut.error());
         } catch (IOException e) {
-            throw failed(call, false, UpstreamFailures.cut(call.target().provider(), e));
+            throw failed(call, false, cutError(call, e));
         }
     }
 
@@ -82,11 +80,8 @@ public final class ChatService {
                 String chunk;
                 try {
                     chunk = exchange.nextChunk();
-                } catch (StreamCutException cut) {
-                    endBroken(call, accounting, sink, cut.error());
-                    return;
                 } catch (IOException e) {
-                    endBroken(call, accounting, sink, UpstreamFailures.cut(call.target().provider(), e));
+                    endBroken(call, accounting, sink, cutError(call, e));
                     return;
                 }
                 if (chunk == null) {
@@ -131,6 +126,12 @@ public final class ChatService {
         finish(call, true, error.status(), error.code(), true, usedTokens(call, accounting),
                 accounting.firstContentNanos());
         storeStream(call, error.status(), accounting, error);
+    }
+
+    /** The error a failed upstream read shows the client: the exchange's own verdict when it gave one. */
+    private static ApiError cutError(ChatCall call, IOException failure) {
+        return failure instanceof StreamCutException cut ? cut.error()
+                : UpstreamFailures.cut(call.target().provider(), failure);
     }
 
     private Exchange open(ChatCall call, boolean stream) {
