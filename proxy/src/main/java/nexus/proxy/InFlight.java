@@ -73,8 +73,4 @@ public final class InFlight {
             lock.unlock();
         }
     }
-
-    public int running() {
-        return running.get();
-    }
 }

@@ -124,9 +124,4 @@ public final class UsageRecorder implements AutoCloseable {
     public void close() {
         close(Duration.ofSeconds(10));
     }
-
-    /** Rows queued but not yet written; for shutdown logs. */
-    public int pending() {
-        return queue.size();
-    }
 }

@@ -26,11 +26,9 @@ public final class Database {
     static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
     private final Jdbi jdbi;
-    private final Path file;
 
-    private Database(Jdbi jdbi, Path file) {
+    private Database(Jdbi jdbi) {
         this.jdbi = jdbi;
-        this.file = file;
     }
 
     /** Opens (creating when absent) the database file and brings its schema up to date. */
@@ -55,7 +53,7 @@ public final class Database {
         Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
         registerEnums(jdbi);
         Migrations.apply(jdbi);
-        return new Database(jdbi, file);
+        return new Database(jdbi);
     }
 
     /** A thread-safe DAO that takes a connection per call. */
@@ -71,10 +69,6 @@ public final class Database {
     /** A dedicated connection the caller owns and must close; not thread-safe. */
     public Handle openHandle() {
         return jdbi.open();
-    }
-
-    public Path file() {
-        return file;
     }
 
     private static void registerEnums(Jdbi jdbi) {
