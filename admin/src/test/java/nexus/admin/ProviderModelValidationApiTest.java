@@ -43,6 +43,9 @@ class ProviderModelValidationApiTest {
                         "must be a string"),
                 Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"enabled\":\"true\"}", "enabled",
                         "must be a boolean"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"type\":\"audio\"}", "type",
+                        "chat, embedding, rerank, image, video"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"type\":1}", "type", "must be a string"),
                 Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"price\":1}", "price", "Unknown field"));
     }
 
@@ -74,6 +77,7 @@ class ProviderModelValidationApiTest {
                 Arguments.of("{\"model_name\":\"\"}", Failure.invalid("model_name")),
                 Arguments.of("{\"model_name\":[]}", Failure.invalid("model_name")),
                 Arguments.of("{\"description\":1}", Failure.invalid("description")),
+                Arguments.of("{\"type\":\"Chat\"}", Failure.invalid("type")),
                 Arguments.of("{\"enabled\":null,\"enabled_x\":true}", Failure.invalid("enabled_x")));
     }
 

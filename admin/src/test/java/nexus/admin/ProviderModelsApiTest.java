@@ -37,6 +37,21 @@ class ProviderModelsApiTest {
     }
 
     @Test
+    void a_model_is_a_chat_model_unless_its_type_says_otherwise_and_put_can_change_it() {
+        JsonNode chat = admin.post("/provider_models",
+                "{\"provider_id\":" + providerId + ",\"model_name\":\"gpt-4o\"}").expect(201);
+        JsonNode embedding = admin.post("/provider_models", "{\"provider_id\":" + providerId
+                + ",\"model_name\":\"text-embedding-3-small\",\"type\":\"embedding\"}").expect(201);
+
+        assertThat(chat.path("type").asText()).isEqualTo("chat");
+        assertThat(embedding.path("type").asText()).isEqualTo("embedding");
+
+        admin.put("/provider_models/" + embedding.path("id").asLong(), "{\"type\":\"rerank\"}").expect(200);
+        assertThat(admin.modelRows(providerId)).extracting(model -> model.type().wireName())
+                .containsExactly("chat", "rerank");
+    }
+
+    @Test
     void the_model_name_is_stripped_and_enabled_can_be_set() {
         JsonNode body = admin.post("/provider_models",
                 "{\"provider_id\":" + providerId + ",\"model_name\":\"  gpt-4o \",\"enabled\":false}").expect(201);

@@ -64,6 +64,11 @@ class ProviderValidationApiTest {
                 Arguments.of("description", "true", "'description' must be a string"),
                 Arguments.of("enabled", "\"yes\"", "'enabled' must be a boolean"),
                 Arguments.of("enabled", "1", "'enabled' must be a boolean"),
+                Arguments.of("http_proxy", "\"ftp://proxy.local:21\"", "http:// or socks5://"),
+                Arguments.of("http_proxy", "\"proxy.local:8080\"", "http:// or socks5://"),
+                Arguments.of("http_proxy", "\"http://proxy.local\"", "host and a port"),
+                Arguments.of("http_proxy", "\"socks5://proxy.local:1080/x\"", "no path"),
+                Arguments.of("http_proxy", "8080", "'http_proxy' must be a string"),
                 Arguments.of("owner", "\"me\"", "Unknown field 'owner'"));
     }
 
@@ -109,6 +114,7 @@ class ProviderValidationApiTest {
                 Arguments.of("{\"personalized_key\":\"a b\"}", "personalized_key"),
                 Arguments.of("{\"description\":5}", "description"),
                 Arguments.of("{\"enabled\":\"false\"}", "enabled"),
+                Arguments.of("{\"http_proxy\":\"socks4://h:1\"}", "http_proxy"),
                 Arguments.of("{\"id\":1,\"created_at\":\"x\",\"colour\":\"red\"}", "colour"));
     }
 

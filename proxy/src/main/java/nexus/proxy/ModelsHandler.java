@@ -10,8 +10,10 @@ import nexus.proxy.routing.BearerKey;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
+import nexus.shared.db.ModelType;
+import nexus.shared.error.ApiError;
 
-/** GET /v1/models: the models the caller's key opens, in OpenAI's list format. Thread-safe. */
+/** GET /v1/models: the models the caller's key opens (of one type with {@code ?type=}), in OpenAI's list format. Thread-safe. */
 public final class ModelsHandler implements Handler {
 
     private final RoutingTable routing;
@@ -20,8 +22,11 @@ public final class ModelsHandler implements Handler {
         this.routing = routing;
     }
 
-    /** One entry of the list; {@code created} is when the provider was added, in seconds. */
-    public record ModelEntry(String id, String object, long created, String ownedBy) {}
+    /**
+     * One entry of the list; {@code created} is when the provider was added, in seconds; {@code type} (not in OpenAI's
+     * format, ignored by its clients) says which endpoints serve the model.
+     */
+    public record ModelEntry(String id, String object, long created, String ownedBy, String type) {}
 
     /** OpenAI's list envelope. */
     public record ModelList(String object, List<ModelEntry> data) {}
@@ -30,10 +35,19 @@ public final class ModelsHandler implements Handler {
     public void handle(Context ctx) {
         Routes routes = routing.current();
         Caller caller = routes.authenticate(BearerKey.from(ctx.header(Header.AUTHORIZATION)));
-        List<ModelEntry> entries = routes.models(caller).stream()
+        List<ModelEntry> entries = routes.models(caller, type(ctx.queryParam("type"))).stream()
                 .map(target -> new ModelEntry(target.model(), "model", target.provider().createdAtMillis() / 1000,
-                        target.provider().name()))
+                        target.provider().name(), target.type().wireName()))
                 .toList();
         ctx.json(new ModelList("list", entries));
+    }
+
+    /** The {@code ?type=} filter: null when absent; a type name, else 400. */
+    private static ModelType type(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        return ModelType.fromWireName(value).orElseThrow(() -> ApiError.invalidRequest(
+                "'type' must be one of: " + ModelType.wireNames() + ".", "type"));
     }
 }

@@ -16,6 +16,7 @@ import nexus.proxy.chat.ChatService;
 import nexus.proxy.messages.MessageStore;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
+import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.proxy.usage.TokenCounter;
 import nexus.proxy.usage.UsageRecorder;
@@ -49,7 +50,7 @@ public final class ProxyApp implements AutoCloseable {
         this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
                 : MessageStore.disabled();
         this.watchdog = new UpstreamWatchdog(config.upstreamReadTimeout());
-        var adapters = new UpstreamAdapters(upstreamHttp, watchdog, mapper, tokens, clock);
+        var adapters = new UpstreamAdapters(new UpstreamClients(upstreamHttp), watchdog, mapper, tokens, clock);
         ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
         var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock,
                 config.maxRequestBytes()));

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.Provider;
@@ -42,14 +43,14 @@ class ModelsTest {
         ProviderModelDao models = proxy.database().dao(ProviderModelDao.class);
         openAi = providers.findById(proxy.addProvider("OpenAI", ProviderKind.OPENAI, "https://api.openai.com/v1", KEY,
                 "gpt-4", "gpt-3.5-turbo")).orElseThrow();
-        models.insert(new NewProviderModel(openAi.id(), "gpt-old", "", false, 1L));
+        models.insert(new NewProviderModel(openAi.id(), "gpt-old", "", false, 1L, ModelType.CHAT));
         deepSeek = providers.findById(proxy.addProvider("DeepSeek", ProviderKind.OPENAI, "https://api.deepseek.com/v1",
                 KEY, "deepseek-chat", "gpt-4")).orElseThrow();
         proxy.addProvider("Someone else's", ProviderKind.OPENAI, "https://example.com/v1", "client-key-2",
                 "private-model");
         long disabled = providers.insert(new NewProvider("Disabled", ProviderKind.OPENAI, "https://example.org/v1",
-                "server-key", KEY, "", false, System.currentTimeMillis()));
-        models.insert(new NewProviderModel(disabled, "switched-off-model", "", true, 1L));
+                "server-key", KEY, "", false, System.currentTimeMillis(), ""));
+        models.insert(new NewProviderModel(disabled, "switched-off-model", "", true, 1L, ModelType.CHAT));
     }
 
     @AfterEach
@@ -84,12 +85,13 @@ class ModelsTest {
         assertThat(reply.contentType()).startsWith("application/json");
         assertThat(reply.body().path("object").asText()).isEqualTo("list");
         JsonNode gpt4 = reply.body().path("data").get(0);
-        assertThat(gpt4.size()).isEqualTo(4);
+        assertThat(gpt4.size()).isEqualTo(5);
         assertThat(gpt4.path("id").asText()).isEqualTo("gpt-4");
         assertThat(gpt4.path("object").asText()).isEqualTo("model");
         assertThat(gpt4.path("created").isIntegralNumber()).isTrue();
         assertThat(gpt4.path("created").asLong()).isEqualTo(openAi.createdAtMillis() / 1000);
         assertThat(gpt4.path("owned_by").asText()).isEqualTo("OpenAI");
+        assertThat(gpt4.path("type").asText()).isEqualTo("chat");
         assertThat(reply.body().path("data").get(2).path("owned_by").asText()).isEqualTo("DeepSeek");
     }
 
@@ -98,6 +100,29 @@ class ModelsTest {
         Reply reply = get("/v1/models", KEY);
 
         assertThat(ids(reply.body())).containsExactly("gpt-4", "gpt-3.5-turbo", "deepseek-chat");
+    }
+
+    @Test
+    void the_type_filter_lists_only_models_of_that_type_each_with_its_type() throws Exception {
+        proxy.addModel(openAi.id(), "text-embedding-3-small", ModelType.EMBEDDING);
+        proxy.addModel(deepSeek.id(), "bge-reranker", ModelType.RERANK);
+
+        Reply embeddings = get("/v1/models?type=embedding", KEY);
+        Reply all = get("/v1/models", KEY);
+
+        assertThat(ids(embeddings.body())).containsExactly("text-embedding-3-small");
+        assertThat(embeddings.body().path("data").get(0).path("type").asText()).isEqualTo("embedding");
+        assertThat(ids(all.body())).containsExactly("gpt-4", "gpt-3.5-turbo", "text-embedding-3-small",
+                "deepseek-chat", "bge-reranker");
+    }
+
+    @Test
+    void an_unknown_type_filter_is_a_400_naming_type() throws Exception {
+        Reply reply = get("/v1/models?type=audio", KEY);
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(ErrorBody.of(reply.body().toString()).withoutMessage())
+                .isEqualTo(ErrorBody.of("invalid_request_error", "invalid_request", "type"));
     }
 
     @Test
@@ -110,7 +135,7 @@ class ModelsTest {
         assertThat(ids(get("/v1/models", KEY).body())).doesNotContain("deepseek-reasoner");
 
         proxy.database().dao(ProviderModelDao.class)
-                .insert(new NewProviderModel(deepSeek.id(), "deepseek-reasoner", "", true, 1L));
+                .insert(new NewProviderModel(deepSeek.id(), "deepseek-reasoner", "", true, 1L, ModelType.CHAT));
 
         assertThat(ids(get("/v1/models", KEY).body())).contains("deepseek-reasoner");
     }
@@ -135,7 +160,7 @@ class ModelsTest {
     @Test
     void the_key_of_a_disabled_provider_alone_opens_nothing() throws Exception {
         proxy.database().dao(ProviderDao.class).insert(new NewProvider("Off", ProviderKind.OPENAI,
-                "https://example.org/v1", "server-key", "only-on-disabled", "", false, System.currentTimeMillis()));
+                "https://example.org/v1", "server-key", "only-on-disabled", "", false, System.currentTimeMillis(), ""));
 
         assertThat(get("/v1/models", "only-on-disabled").status()).isEqualTo(401);
     }

@@ -18,6 +18,7 @@ import okhttp3.Response;
 import nexus.proxy.upstream.UpstreamHttp;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.Database;
+import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.ProviderDao;
@@ -82,11 +83,16 @@ public final class ProxyServer implements AutoCloseable {
     /** Adds an enabled provider with one model; returns the provider id. */
     public long addProvider(String name, ProviderKind kind, String serverUrl, String personalizedKey, String... models) {
         long id = database.dao(ProviderDao.class).insert(new NewProvider(name, kind, serverUrl, "upstream-secret-key",
-                personalizedKey, "", true, System.currentTimeMillis()));
+                personalizedKey, "", true, System.currentTimeMillis(), ""));
         for (String model : models) {
-            database.dao(ProviderModelDao.class).insert(new NewProviderModel(id, model, "", true, 1L));
+            addModel(id, model, ModelType.CHAT);
         }
         return id;
+    }
+
+    /** Adds an enabled model of the given type to a provider. */
+    public void addModel(long providerId, String model, ModelType type) {
+        database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, model, "", true, 1L, type));
     }
 
     /** A POST of a JSON body to a proxy path with a Bearer key (none when null). */

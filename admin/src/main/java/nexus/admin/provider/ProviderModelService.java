@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.List;
 
 import nexus.shared.db.Database;
+import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderModel;
@@ -42,19 +43,21 @@ public final class ProviderModelService {
         String modelName = modelName(request.modelName());
         String description = request.description() == null ? "" : request.description();
         boolean enabled = request.enabled() == null || request.enabled();
+        ModelType type = request.type() == null ? ModelType.CHAT : type(request.type());
         return database.inTransaction(handle -> {
             ProviderModelDao dao = handle.attach(ProviderModelDao.class);
             checkFree(handle.attach(ProviderDao.class), dao, providerId, modelName, null);
-            var model = new NewProviderModel(providerId, modelName, description, enabled, clock.millis());
+            var model = new NewProviderModel(providerId, modelName, description, enabled, clock.millis(), type);
             long id = dao.insert(model);
             return ProviderModelView.of(new ProviderModel(id, providerId, modelName, description, enabled,
-                    model.createdAtMillis()));
+                    model.createdAtMillis(), type));
         });
     }
 
     /** Applies the fields the request carries, including a move to another provider; the others keep their value. */
     public ProviderModelView update(long modelId, ProviderModelRequest request) {
         String requestedName = request.modelName() == null ? null : modelName(request.modelName());
+        ModelType requestedType = request.type() == null ? null : type(request.type());
         return database.inTransaction(handle -> {
             ProviderModelDao dao = handle.attach(ProviderModelDao.class);
             ProviderModel current = dao.findById(modelId).orElseThrow(() -> notFound(modelId));
@@ -64,7 +67,8 @@ public final class ProviderModelService {
             var changed = new ProviderModel(modelId, providerId, modelName,
                     request.description() == null ? current.description() : request.description(),
                     request.enabled() == null ? current.enabled() : request.enabled(),
-                    current.createdAtMillis());
+                    current.createdAtMillis(),
+                    requestedType == null ? current.type() : requestedType);
             dao.update(changed);
             return ProviderModelView.of(changed);
         });
@@ -107,6 +111,11 @@ public final class ProviderModelService {
                     "model_name");
         }
         return name;
+    }
+
+    private static ModelType type(String value) {
+        return ModelType.fromWireName(value.strip()).orElseThrow(() -> ApiError.invalidRequest(
+                "'type' must be one of: " + ModelType.wireNames() + ".", "type"));
     }
 
     private static ApiError notFound(long modelId) {

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * JSON type has been checked yet. Immutable.
  */
 public record ProviderRequest(String name, String kind, String serverUrl, String serverKey, String personalizedKey,
-                              String description, Boolean enabled) {
+                              String description, Boolean enabled, String httpProxy) {
 
     static final Set<String> FIELDS = Set.of("name", "kind", "server_url", "server_key", "personalized_key",
-            "description", "enabled");
+            "description", "enabled", "http_proxy");
 
     /** Reads a request body; throws a 400 ApiError naming the field that is wrong. */
     public static ProviderRequest parse(ObjectMapper mapper, String body) {
@@ -24,7 +24,8 @@ public record ProviderRequest(String name, String kind, String serverUrl, String
                 fields.text("server_key"),
                 fields.text("personalized_key"),
                 fields.text("description"),
-                fields.bool("enabled"));
+                fields.bool("enabled"),
+                fields.text("http_proxy"));
     }
 
     @Override

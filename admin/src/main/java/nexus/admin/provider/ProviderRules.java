@@ -8,6 +8,7 @@ import nexus.shared.db.MockSettings;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.Provider;
 import nexus.shared.db.ProviderKind;
+import nexus.shared.db.ProxyAddress;
 import nexus.shared.db.Secrets;
 import nexus.shared.error.ApiError;
 
@@ -29,14 +30,19 @@ final class ProviderRules {
                 orDefault(request.serverKey(), ""),
                 request.personalizedKey(),
                 orDefault(request.description(), ""),
-                request.enabled() == null ? Boolean.TRUE : request.enabled());
+                request.enabled() == null ? Boolean.TRUE : request.enabled(),
+                orDefault(request.httpProxy(), ""));
     }
 
-    /** An update's fields over the stored provider; the masked key a GET showed stands for the real one. */
+    /** An update's fields over the stored provider; the masked secrets a GET showed stand for the real ones. */
     static ProviderRequest over(Provider current, ProviderRequest request) {
         String serverKey = request.serverKey();
         if (serverKey == null || serverKey.strip().equals(Secrets.mask(current.serverKey()))) {
             serverKey = current.serverKey();
+        }
+        String httpProxy = request.httpProxy();
+        if (httpProxy == null || httpProxy.strip().equals(ProxyAddress.masked(current.httpProxy()))) {
+            httpProxy = current.httpProxy();
         }
         return new ProviderRequest(
                 orDefault(request.name(), current.name()),
@@ -45,7 +51,8 @@ final class ProviderRules {
                 serverKey,
                 orDefault(request.personalizedKey(), current.personalizedKey()),
                 orDefault(request.description(), current.description()),
-                request.enabled() == null ? current.enabled() : request.enabled());
+                request.enabled() == null ? current.enabled() : request.enabled(),
+                httpProxy);
     }
 
     /** Checks and normalizes a complete provider; throws a 400 ApiError naming the first wrong field. */
@@ -66,7 +73,29 @@ final class ProviderRules {
             throw ApiError.invalidRequest("'personalized_key' must not contain whitespace.", "personalized_key");
         }
         return new NewProvider(name, kind, serverUrl, provider.serverKey().strip(), personalizedKey,
-                provider.description(), provider.enabled(), createdAtMillis);
+                provider.description(), provider.enabled(), createdAtMillis, httpProxy(kind, provider.httpProxy()));
+    }
+
+    /** Empty for a direct connection; else a parsable proxy address, for kinds that make network calls. */
+    private static String httpProxy(ProviderKind kind, String value) {
+        String proxy = withoutTrailingSlashes(value.strip());
+        if (proxy.isEmpty()) {
+            return "";
+        }
+        if (kind == ProviderKind.MOCK) {
+            throw ApiError.invalidRequest("'http_proxy' does not apply to a provider of kind mock, which makes no "
+                    + "network calls.", "http_proxy");
+        }
+        if (proxy.length() > MAX_URL_LENGTH) {
+            throw ApiError.invalidRequest("'http_proxy' must be at most " + MAX_URL_LENGTH + " characters.",
+                    "http_proxy");
+        }
+        try {
+            ProxyAddress.parse(proxy);
+            return proxy;
+        } catch (IllegalArgumentException e) {
+            throw ApiError.invalidRequest(e.getMessage(), "http_proxy");
+        }
     }
 
     private static String serverUrl(ProviderKind kind, String value) {

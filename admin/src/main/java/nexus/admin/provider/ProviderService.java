@@ -62,6 +62,7 @@ public final class ProviderService {
 
     private static Provider stored(long id, NewProvider provider) {
         return new Provider(id, provider.name(), provider.kind(), provider.serverUrl(), provider.serverKey(),
-                provider.personalizedKey(), provider.description(), provider.enabled(), provider.createdAtMillis());
+                provider.personalizedKey(), provider.description(), provider.enabled(), provider.createdAtMillis(),
+                provider.httpProxy());
     }
 }

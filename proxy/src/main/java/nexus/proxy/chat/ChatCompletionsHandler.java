@@ -16,6 +16,7 @@ import nexus.proxy.routing.BearerKey;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
+import nexus.shared.db.ModelType;
 import nexus.shared.error.ApiError;
 
 /** POST /v1/chat/completions: HTTP in and out only; every decision is delegated. Thread-safe. */
@@ -50,7 +51,7 @@ public final class ChatCompletionsHandler implements Handler {
         Routes routes = routing.current();
         Caller caller = routes.authenticate(apiKey);
         ChatRequest request = ChatRequest.parse(body(ctx), mapper);
-        ChatCall call = new ChatCall(requestId, conversationId, apiKey, routes.resolve(caller, request.model()),
+        ChatCall call = new ChatCall(requestId, conversationId, apiKey, routes.resolve(caller, request.model(), ModelType.CHAT),
                 request, ENDPOINT, startNanos, clock.millis());
 
         if (request.stream()) {

@@ -169,7 +169,7 @@ public final class ChatService {
         usage.record(new Usage(0, call.requestId(), call.apiKey(), provider.id(), provider.name(), call.target().model(),
                 call.conversationId(), call.endpoint(), stream, used.promptTokens(), used.completionTokens(),
                 used.totalTokens(), used.source(), status, truncated, errorCode, latencyMillis, firstTokenMillis,
-                call.startMillis()));
+                call.startMillis(), used.cacheReadTokens(), used.cacheCreationTokens(), 0));
     }
 
     /** Reassembles the streamed answer only when it is stored. */

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import nexus.shared.db.ModelType;
 import nexus.shared.db.Provider;
 import nexus.shared.db.ProviderModel;
 import nexus.shared.error.ApiError;
@@ -14,7 +15,8 @@ import nexus.shared.error.ApiError;
 public final class Routes {
 
     private final Map<String, Caller> callersByKey;
-    private final Map<Long, List<String>> modelsByProvider;
+    /** Per provider id, its model names (in id order) and their types. */
+    private final Map<Long, Map<String, ModelType>> modelsByProvider;
 
     Routes(List<Provider> providers, List<ProviderModel> models) {
         Map<String, List<Provider>> byKey = new HashMap<>();
@@ -25,11 +27,11 @@ public final class Routes {
         byKey.forEach((key, list) -> callers.put(key, new Caller(key, List.copyOf(list))));
         this.callersByKey = Map.copyOf(callers);
 
-        Map<Long, List<String>> byProvider = new LinkedHashMap<>();
+        Map<Long, Map<String, ModelType>> byProvider = new HashMap<>();
         for (ProviderModel model : models) {
-            byProvider.computeIfAbsent(model.providerId(), id -> new ArrayList<>()).add(model.modelName());
+            byProvider.computeIfAbsent(model.providerId(), id -> new LinkedHashMap<>())
+                    .put(model.modelName(), model.type());
         }
-        byProvider.replaceAll((id, names) -> List.copyOf(names));
         this.modelsByProvider = Map.copyOf(byProvider);
     }
 
@@ -42,23 +44,37 @@ public final class Routes {
         return caller;
     }
 
-    /** The provider that serves a model for this caller: the lowest provider id that has it; else 404. */
-    public Target resolve(Caller caller, String model) {
+    /**
+     * The provider that serves a model of this type for this caller: the lowest provider id that has it. A model the
+     * caller has only as another type is a 400 naming both types; an unknown one is 404.
+     */
+    public Target resolve(Caller caller, String model, ModelType type) {
+        ModelType otherType = null;
         for (Provider provider : caller.providers()) {
-            if (modelsByProvider.getOrDefault(provider.id(), List.of()).contains(model)) {
-                return new Target(provider, model);
+            ModelType found = modelsByProvider.getOrDefault(provider.id(), Map.of()).get(model);
+            if (found == type) {
+                return new Target(provider, model, type);
             }
+            if (found != null && otherType == null) {
+                otherType = found;
+            }
+        }
+        if (otherType != null) {
+            throw ApiError.invalidRequest("The model '" + model + "' is a model of type " + otherType.wireName()
+                    + "; this endpoint needs a model of type " + type.wireName() + ".", "model");
         }
         throw ApiError.modelNotFound(model);
     }
 
-    /** Every model this caller can use, each once, with the provider that serves it. */
-    public List<Target> models(Caller caller) {
+    /** Every model this caller can use, each name once with the provider that serves it; all types when type is null. */
+    public List<Target> models(Caller caller, ModelType type) {
         Map<String, Target> byName = new LinkedHashMap<>();
         for (Provider provider : caller.providers()) {
-            for (String model : modelsByProvider.getOrDefault(provider.id(), List.of())) {
-                byName.putIfAbsent(model, new Target(provider, model));
-            }
+            modelsByProvider.getOrDefault(provider.id(), Map.of()).forEach((model, modelType) -> {
+                if (type == null || type == modelType) {
+                    byName.putIfAbsent(model, new Target(provider, model, modelType));
+                }
+            });
         }
         return List.copyOf(byName.values());
     }

@@ -10,14 +10,13 @@ import nexus.proxy.upstream.mock.MockAdapter;
 import nexus.proxy.upstream.openai.OpenAiAdapter;
 import nexus.proxy.usage.TokenCounter;
 import nexus.shared.db.ProviderKind;
-import okhttp3.OkHttpClient;
 
 /** Maps each provider kind to its adapter; the switch has no default, so a new kind does not compile without one. */
 public final class UpstreamAdapters {
 
     private final Map<ProviderKind, UpstreamAdapter> byKind = new EnumMap<>(ProviderKind.class);
 
-    public UpstreamAdapters(OkHttpClient http, UpstreamWatchdog watchdog, ObjectMapper mapper, TokenCounter tokens,
+    public UpstreamAdapters(UpstreamClients http, UpstreamWatchdog watchdog, ObjectMapper mapper, TokenCounter tokens,
                             Clock clock) {
         for (ProviderKind kind : ProviderKind.values()) {
             byKind.put(kind, switch (kind) {

@@ -29,7 +29,7 @@ public final class UsageRecorder implements AutoCloseable {
     static final long GATHER_MILLIS = 50;
     private static final int WRITE_ATTEMPTS = 5;
     private static final Usage STOP = new Usage(0, "", "", 0, "", "", "", "", false, 0, 0, 0, null, 0, false, null, 0,
-            null, 0);
+            null, 0, 0, 0, 0);
 
     private final Database database;
     private final BlockingQueue<Usage> queue = new LinkedBlockingQueue<>();

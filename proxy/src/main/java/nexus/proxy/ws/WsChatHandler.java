@@ -17,6 +17,7 @@ import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
+import nexus.shared.db.ModelType;
 import nexus.shared.error.ApiError;
 
 /**
@@ -71,7 +72,7 @@ final class WsChatHandler {
         String conversationId = connection.conversationId(frame.conversationId());
         ChatRequest request = ChatRequest.fromObject(null, frame.request());
         ChatCall call = new ChatCall(RequestIds.create(), conversationId, connection.apiKey(),
-                routes.resolve(caller, request.model()), request, ENDPOINT, startNanos, clock.millis());
+                routes.resolve(caller, request.model(), ModelType.CHAT), request, ENDPOINT, startNanos, clock.millis());
         chat.stream(call, sink);  // streams whatever the frame's "stream" says
     }
 }

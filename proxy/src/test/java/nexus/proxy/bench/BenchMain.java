@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import nexus.shared.db.Database;
+import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.ProviderDao;
@@ -269,11 +270,11 @@ public final class BenchMain {
         ProviderDao providers = database.dao(ProviderDao.class);
         ProviderModelDao models = database.dao(ProviderModelDao.class);
         long fast = providers.insert(new NewProvider("bench-mock", ProviderKind.OPENAI, base + "/v1", UPSTREAM_KEY,
-                NEXUS_KEY, "the benchmark's mock upstream", true, now));
-        models.insert(new NewProviderModel(fast, MODEL, "", true, now));
+                NEXUS_KEY, "the benchmark's mock upstream", true, now, ""));
+        models.insert(new NewProviderModel(fast, MODEL, "", true, now, ModelType.CHAT));
         long slow = providers.insert(new NewProvider("bench-mock-slow", ProviderKind.OPENAI, base + "/slow/v1",
-                UPSTREAM_KEY, NEXUS_KEY, "the mock's slow streams", true, now));
-        models.insert(new NewProviderModel(slow, SLOW_MODEL, "", true, now));
+                UPSTREAM_KEY, NEXUS_KEY, "the mock's slow streams", true, now, ""));
+        models.insert(new NewProviderModel(slow, SLOW_MODEL, "", true, now, ModelType.CHAT));
 
         int port = freePort();
         List<String> command = new ArrayList<>();

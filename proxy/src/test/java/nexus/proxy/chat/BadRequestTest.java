@@ -25,6 +25,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import nexus.proxy.ErrorBody;
 import nexus.proxy.ProxyServer;
 import nexus.shared.config.NexusConfig;
+import nexus.shared.db.ModelType;
 import nexus.shared.db.ProviderKind;
 import nexus.shared.db.Usage;
 
@@ -55,6 +56,8 @@ class BadRequestTest {
         proxy.addProvider("OpenAI", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY, "gpt-4");
         proxy.addProvider("Local", ProviderKind.MOCK, "mock://local?chunks=1&delay_ms=0", KEY, BARRIER_MODEL);
         proxy.addProvider("Other", ProviderKind.OPENAI, upstream.url("/v1").toString(), "other-key", "other-model");
+        long embeddings = proxy.addProvider("Embeddings", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY);
+        proxy.addModel(embeddings, "text-embedding-3-small", ModelType.EMBEDDING);
     }
 
     @AfterAll
@@ -179,6 +182,18 @@ class BadRequestTest {
         assertThat(reply.error().withoutMessage()).isEqualTo(ErrorBody.of("invalid_request_error", "model_not_found",
                 "model"));
         assertThat(reply.error().message()).contains("gpt-9");
+        assertNothingWasRecorded();
+    }
+
+    @Test
+    void a_model_of_another_type_is_400_naming_both_types() throws Exception {
+        Reply reply = send(proxy.post("/v1/chat/completions", KEY,
+                "{\"model\":\"text-embedding-3-small\",\"messages\":" + USER_HI + "}"));
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.error().withoutMessage()).isEqualTo(ErrorBody.of("invalid_request_error", "invalid_request",
+                "model"));
+        assertThat(reply.error().message()).contains("text-embedding-3-small", "type embedding", "type chat");
         assertNothingWasRecorded();
     }
 

@@ -18,6 +18,7 @@ import nexus.proxy.ProxyServer;
 import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.Sse;
 import nexus.proxy.usage.TokenCounter;
+import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.ProviderDao;
@@ -88,9 +89,9 @@ class ChatCompletionsTest {
     void a_provider_without_a_server_key_sends_no_authorization_upstream() throws Exception {
         ProxyServer proxy = gateway.proxy();
         proxy.database().dao(ProviderDao.class).insert(new NewProvider("Local vLLM", ProviderKind.OPENAI,
-                gateway.upstream().url("/v1").toString(), "", "local-key", "", true, System.currentTimeMillis()));
+                gateway.upstream().url("/v1").toString(), "", "local-key", "", true, System.currentTimeMillis(), ""));
         long localId = proxy.database().dao(ProviderDao.class).listAll().getLast().id();
-        proxy.database().dao(ProviderModelDao.class).insert(new NewProviderModel(localId, "llama", "", true, 1L));
+        proxy.database().dao(ProviderModelDao.class).insert(new NewProviderModel(localId, "llama", "", true, 1L, ModelType.CHAT));
         gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("llama", "hi", 5, 1)));
 
         try (Response response = proxy.execute(proxy.post("/v1/chat/completions", "local-key",
@@ -149,6 +150,21 @@ class ChatCompletionsTest {
         assertThat(List.of(row.promptTokens(), row.completionTokens(), row.totalTokens())).containsExactly(9L, 4L, 13L);
         assertThat(row.firstTokenMillis()).isNull();
         assertThat(row.latencyMillis()).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
+    void prompt_tokens_served_from_the_upstreams_cache_are_recorded() throws Exception {
+        String answer = OpenAiReplies.completion("gpt-4", "hi", 2006, 300).replace("\"total_tokens\":2306}",
+                "\"total_tokens\":2306,\"prompt_tokens_details\":{\"cached_tokens\":1920}}");
+        gateway.upstream().enqueue(OpenAiReplies.json(answer));
+
+        try (Response response = gateway.chat(HELLO)) {
+            assertThat(response.code()).isEqualTo(200);
+        }
+
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
+        assertThat(List.of(row.promptTokens(), row.cacheReadTokens(), row.cacheCreationTokens()))
+                .containsExactly(2006L, 1920L, 0L);
     }
 
     @Test

@@ -88,7 +88,8 @@ class RoutingTest {
         ProviderDao providers = proxy.database().dao(ProviderDao.class);
         Provider lowest = providers.findById(firstId).orElseThrow();
         providers.update(new Provider(lowest.id(), lowest.name(), lowest.kind(), lowest.serverUrl(),
-                lowest.serverKey(), lowest.personalizedKey(), lowest.description(), false, lowest.createdAtMillis()));
+                lowest.serverKey(), lowest.personalizedKey(), lowest.description(), false, lowest.createdAtMillis(),
+                lowest.httpProxy()));
         second.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "from second", 3, 2)));
 
         assertThat(chat("gpt-4")).isEqualTo(200);

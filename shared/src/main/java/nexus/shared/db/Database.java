@@ -89,6 +89,17 @@ public final class Database {
             return ProviderKind.fromWireName(value)
                     .orElseThrow(() -> new IllegalStateException("Unknown provider kind in the database: " + value));
         });
+        jdbi.registerArgument(new AbstractArgumentFactory<ModelType>(Types.VARCHAR) {
+            @Override
+            protected Argument build(ModelType value, ConfigRegistry config) {
+                return (position, statement, context) -> statement.setString(position, value.wireName());
+            }
+        });
+        jdbi.registerColumnMapper(ModelType.class, (rows, column, context) -> {
+            String value = rows.getString(column);
+            return ModelType.fromWireName(value)
+                    .orElseThrow(() -> new IllegalStateException("Unknown model type in the database: " + value));
+        });
         jdbi.registerColumnMapper(UsageSource.class,
                 (rows, column, context) -> UsageSource.valueOf(rows.getString(column).toUpperCase(java.util.Locale.ROOT)));
     }

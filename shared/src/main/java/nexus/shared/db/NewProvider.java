@@ -2,7 +2,8 @@ package nexus.shared.db;
 
 /** The columns of a provider row about to be inserted. */
 public record NewProvider(String name, ProviderKind kind, String serverUrl, String serverKey,
-                          String personalizedKey, String description, boolean enabled, long createdAtMillis) {
+                          String personalizedKey, String description, boolean enabled, long createdAtMillis,
+                          String httpProxy) {
 
     @Override
     public String toString() {

@@ -1,12 +1,17 @@
 package nexus.shared.db;
 
-/** One row of {@code provider}. The server key is a secret: {@link #toString()} masks it. */
+/**
+ * One row of {@code provider}. The server key and the outbound proxy's credentials are secrets: {@link #toString()}
+ * masks them. {@code httpProxy} is empty for a direct connection.
+ */
 public record Provider(long id, String name, ProviderKind kind, String serverUrl, String serverKey,
-                       String personalizedKey, String description, boolean enabled, long createdAtMillis) {
+                       String personalizedKey, String description, boolean enabled, long createdAtMillis,
+                       String httpProxy) {
 
     @Override
     public String toString() {
         return "Provider[id=" + id + ", name=" + name + ", kind=" + kind.wireName() + ", serverUrl=" + serverUrl
-                + ", serverKey=" + Secrets.mask(serverKey) + ", enabled=" + enabled + "]";
+                + ", serverKey=" + Secrets.mask(serverKey) + ", httpProxy=" + ProxyAddress.masked(httpProxy)
+                + ", enabled=" + enabled + "]";
     }
 }

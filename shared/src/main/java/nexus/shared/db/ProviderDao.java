@@ -13,7 +13,8 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(Provider.class)
 public interface ProviderDao {
 
-    String COLUMNS = "id, name, kind, server_url, server_key, personalized_key, description, enabled, created_at_millis";
+    String COLUMNS = "id, name, kind, server_url, server_key, personalized_key, description, enabled, created_at_millis,"
+            + " http_proxy";
 
     @SqlQuery("SELECT " + COLUMNS + " FROM provider ORDER BY id")
     List<Provider> listAll();
@@ -25,13 +26,13 @@ public interface ProviderDao {
     Optional<Provider> findById(long id);
 
     @SqlUpdate("INSERT INTO provider (name, kind, server_url, server_key, personalized_key, description, enabled,"
-            + " created_at_millis) VALUES (:name, :kind, :serverUrl, :serverKey, :personalizedKey, :description,"
-            + " :enabled, :createdAtMillis)")
+            + " created_at_millis, http_proxy) VALUES (:name, :kind, :serverUrl, :serverKey, :personalizedKey,"
+            + " :description, :enabled, :createdAtMillis, :httpProxy)")
     @GetGeneratedKeys("id")
     long insert(@BindMethods NewProvider provider);
 
     @SqlUpdate("UPDATE provider SET name = :name, kind = :kind, server_url = :serverUrl, server_key = :serverKey,"
-            + " personalized_key = :personalizedKey, description = :description, enabled = :enabled WHERE id = :id")
+            + " personalized_key = :personalizedKey, description = :description, enabled = :enabled, http_proxy = :httpProxy WHERE id = :id")
     boolean update(@BindMethods Provider provider);
 
     @SqlUpdate("DELETE FROM provider WHERE id = :id")

@@ -13,7 +13,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 @RegisterConstructorMapper(ProviderModel.class)
 public interface ProviderModelDao {
 
-    String COLUMNS = "id, provider_id, model_name, description, enabled, created_at_millis";
+    String COLUMNS = "id, provider_id, model_name, description, enabled, created_at_millis, type";
 
     @SqlQuery("SELECT " + COLUMNS + " FROM provider_model WHERE provider_id = :providerId ORDER BY id")
     List<ProviderModel> listByProvider(long providerId);
@@ -27,13 +27,13 @@ public interface ProviderModelDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM provider_model WHERE provider_id = :providerId AND model_name = :modelName")
     Optional<ProviderModel> findByName(long providerId, String modelName);
 
-    @SqlUpdate("INSERT INTO provider_model (provider_id, model_name, description, enabled, created_at_millis)"
-            + " VALUES (:providerId, :modelName, :description, :enabled, :createdAtMillis)")
+    @SqlUpdate("INSERT INTO provider_model (provider_id, model_name, description, enabled, created_at_millis, type)"
+            + " VALUES (:providerId, :modelName, :description, :enabled, :createdAtMillis, :type)")
     @GetGeneratedKeys("id")
     long insert(@BindMethods NewProviderModel model);
 
     @SqlUpdate("UPDATE provider_model SET provider_id = :providerId, model_name = :modelName,"
-            + " description = :description, enabled = :enabled WHERE id = :id")
+            + " description = :description, enabled = :enabled, type = :type WHERE id = :id")
     boolean update(@BindMethods ProviderModel model);
 
     @SqlUpdate("DELETE FROM provider_model WHERE id = :id")

@@ -16,17 +16,17 @@ public interface UsageDao {
 
     String COLUMNS = "id, request_id, api_key, provider_id, provider_name, model, conversation_id, endpoint, stream,"
             + " prompt_tokens, completion_tokens, total_tokens, usage_source, status, truncated, error_code,"
-            + " latency_millis, first_token_millis, created_at_millis";
+            + " latency_millis, first_token_millis, created_at_millis, cache_read_tokens, cache_creation_tokens, images";
 
     String SUMS = "COUNT(*) AS requests, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,"
             + " COALESCE(SUM(completion_tokens), 0) AS completion_tokens, COALESCE(SUM(total_tokens), 0) AS total_tokens";
 
     @SqlBatch("INSERT INTO usage (request_id, api_key, provider_id, provider_name, model, conversation_id, endpoint,"
             + " stream, prompt_tokens, completion_tokens, total_tokens, usage_source, status, truncated, error_code,"
-            + " latency_millis, first_token_millis, created_at_millis) VALUES (:requestId, :apiKey, :providerId,"
-            + " :providerName, :model, :conversationId, :endpoint, :stream, :promptTokens, :completionTokens,"
-            + " :totalTokens, :usageSource, :status, :truncated, :errorCode, :latencyMillis, :firstTokenMillis,"
-            + " :createdAtMillis)")
+            + " latency_millis, first_token_millis, created_at_millis, cache_read_tokens, cache_creation_tokens, images)"
+            + " VALUES (:requestId, :apiKey, :providerId, :providerName, :model, :conversationId, :endpoint, :stream,"
+            + " :promptTokens, :completionTokens, :totalTokens, :usageSource, :status, :truncated, :errorCode,"
+            + " :latencyMillis, :firstTokenMillis, :createdAtMillis, :cacheReadTokens, :cacheCreationTokens, :images)")
     void insertAll(@BindMethods List<Usage> rows);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM usage ORDER BY id")

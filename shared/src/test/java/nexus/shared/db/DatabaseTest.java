@@ -2,11 +2,13 @@ package nexus.shared.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,7 +19,7 @@ class DatabaseTest {
 
     private static NewProvider provider(String key) {
         return new NewProvider("OpenAI", ProviderKind.OPENAI, "https://api.openai.com/v1", "sk-secret-123456", key,
-                "desc", true, 1_000L);
+                "desc", true, 1_000L, "");
     }
 
     @Test
@@ -36,11 +38,33 @@ class DatabaseTest {
     void deleting_a_provider_removes_its_models() {
         Database database = Database.open(dir.resolve("nexus.db"));
         long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
-        database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "gpt-4", "GPT-4", true, 1L));
+        database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "gpt-4", "GPT-4", true, 1L, ModelType.CHAT));
 
         assertThat(database.dao(ProviderDao.class).deleteById(providerId)).isTrue();
         assertThat(database.dao(ProviderModelDao.class).listByProvider(providerId)).isEmpty();
         assertThat(database.dao(ProviderDao.class).deleteById(providerId)).isFalse();
+    }
+
+    @Test
+    void a_database_of_the_first_schema_is_upgraded_keeping_its_rows_with_the_new_defaults() throws Exception {
+        Path file = dir.resolve("old.db");
+        Jdbi old = Jdbi.create("jdbc:sqlite:" + file);
+        try (Handle handle = old.open(); var in = Migrations.class.getResourceAsStream(
+                "/nexus/shared/db/migration/V001__init.sql")) {
+            for (String statement : Migrations.statements(new String(in.readAllBytes(), StandardCharsets.UTF_8))) {
+                handle.execute(statement);
+            }
+            handle.execute("PRAGMA user_version = 1");
+            handle.execute("INSERT INTO provider (name, server_url, personalized_key, created_at_millis)"
+                    + " VALUES ('Old', 'https://api.openai.com/v1', 'k1', 1)");
+            handle.execute("INSERT INTO provider_model (provider_id, model_name, created_at_millis) VALUES (1, 'gpt-4', 1)");
+        }
+
+        Database upgraded = Database.open(file);
+
+        assertThat(upgraded.dao(ProviderDao.class).listAll()).singleElement().returns("", Provider::httpProxy);
+        assertThat(upgraded.dao(ProviderModelDao.class).listByProvider(1)).singleElement()
+                .returns(ModelType.CHAT, ProviderModel::type);
     }
 
     @Test
@@ -52,7 +76,7 @@ class DatabaseTest {
 
         assertThat(again.dao(ProviderDao.class).listAll()).hasSize(1);
         try (Handle handle = again.openHandle()) {
-            assertThat(handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one()).isEqualTo(1);
+            assertThat(handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one()).isEqualTo(2);
             assertThat(handle.createQuery("PRAGMA journal_mode").mapTo(String.class).one()).isEqualTo("wal");
         }
     }
@@ -64,7 +88,7 @@ class DatabaseTest {
         long before = versions.current();
 
         long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
-        long modelId = database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "m", "", true, 1L));
+        long modelId = database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "m", "", true, 1L, ModelType.CHAT));
         database.dao(ProviderModelDao.class).deleteById(modelId);
 
         assertThat(versions.current()).isEqualTo(before + 3);
@@ -95,7 +119,7 @@ class DatabaseTest {
     private static Usage row(String requestId, long providerId, String model, String conversation, long prompt,
                              long completion, UsageSource source) {
         return new Usage(0, requestId, "key-1", providerId, "gone", model, conversation, "chat.completions", false,
-                prompt, completion, prompt + completion, source, 200, false, null, 12, null, 1L);
+                prompt, completion, prompt + completion, source, 200, false, null, 12, null, 1L, 0, 0, 0);
     }
 
     @Test

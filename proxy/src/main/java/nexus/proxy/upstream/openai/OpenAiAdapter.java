@@ -10,6 +10,7 @@ import nexus.proxy.routing.Target;
 import nexus.proxy.upstream.Exchange;
 import nexus.proxy.upstream.HttpExchange;
 import nexus.proxy.upstream.UpstreamAdapter;
+import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.shared.db.Provider;
@@ -17,7 +18,6 @@ import nexus.shared.error.ApiError;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
@@ -31,11 +31,11 @@ public final class OpenAiAdapter implements UpstreamAdapter {
     private static final MediaType JSON = MediaType.get("application/json");
     private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-    private final OkHttpClient http;
+    private final UpstreamClients http;
     private final UpstreamWatchdog watchdog;
     private final ObjectMapper mapper;
 
-    public OpenAiAdapter(OkHttpClient http, UpstreamWatchdog watchdog, ObjectMapper mapper) {
+    public OpenAiAdapter(UpstreamClients http, UpstreamWatchdog watchdog, ObjectMapper mapper) {
         this.http = http;
         this.watchdog = watchdog;
         this.mapper = mapper;
@@ -53,7 +53,7 @@ public final class OpenAiAdapter implements UpstreamAdapter {
         if (stream) {
             upstream.header("Accept", "text/event-stream");
         }
-        Call call = http.newCall(upstream.build());
+        Call call = http.forProvider(provider).newCall(upstream.build());
         UpstreamWatchdog.Watch watch = watchdog.watch(call);
         Response response;
         try {
