@@ -17,6 +17,7 @@ import nexus.shared.error.ErrorCode;
 public final class UpstreamFailures {
 
     private static final int MAX_MESSAGE_CHARS = 500;
+    private static final int PROXY_AUTHENTICATION_REQUIRED = 407;
 
     private UpstreamFailures() {}
 
@@ -53,6 +54,11 @@ public final class UpstreamFailures {
             ApiError refused = described(provider, status, "", body, mapper);
             return ApiError.of(ErrorCode.UPSTREAM_ERROR, null, "Upstream provider '" + provider.name()
                     + "' refused the server key configured in Nexus (HTTP " + status + "): " + refused.getMessage());
+        }
+        if (status == PROXY_AUTHENTICATION_REQUIRED) {
+            // From the provider's outbound proxy, not the upstream; a client cannot act on a 407.
+            return ApiError.upstreamUnavailable("The outbound proxy of upstream provider '" + provider.name()
+                    + "' refused its credentials (HTTP 407); check the provider's http_proxy.");
         }
         return described(provider, status, "Upstream provider '" + provider.name() + "' answered HTTP " + status + ": ",
                 body, mapper);
