@@ -45,7 +45,7 @@ class ProviderValidationApiTest {
                 Arguments.of("name", "\"  \"", "'name' is required"),
                 Arguments.of("name", "7", "'name' must be a string"),
                 Arguments.of("name", "\"" + LONG_TEXT + "\"", "at most 200"),
-                Arguments.of("kind", "\"anthropic\"", "openai, mock"),
+                Arguments.of("kind", "\"gemini\"", "openai, anthropic, mock"),
                 Arguments.of("kind", "1", "'kind' must be a string"),
                 Arguments.of("server_url", null, "'server_url' is required"),
                 Arguments.of("server_url", "\"\"", "'server_url' is required"),
@@ -80,6 +80,22 @@ class ProviderValidationApiTest {
 
         assertThat(reply.failure()).isEqualTo(Failure.invalid(field));
         assertThat(reply.message()).contains(message);
+        assertThat(admin.providerRows()).isEmpty();
+    }
+
+    @Test
+    void an_anthropic_provider_needs_an_http_server_url_like_an_openai_one() {
+        String noUrl = "{\"name\":\"Claude\",\"kind\":\"anthropic\",\"personalized_key\":\"k1\"}";
+        String mockUrl = "{\"name\":\"Claude\",\"kind\":\"anthropic\",\"personalized_key\":\"k1\","
+                + "\"server_url\":\"mock://local\"}";
+
+        AdminServer.Reply missing = admin.post("/providers", noUrl);
+        AdminServer.Reply wrong = admin.post("/providers", mockUrl);
+
+        assertThat(missing.failure()).isEqualTo(Failure.invalid("server_url"));
+        assertThat(missing.message()).contains("required for a provider of kind anthropic");
+        assertThat(wrong.failure()).isEqualTo(Failure.invalid("server_url"));
+        assertThat(wrong.message()).contains("http or https");
         assertThat(admin.providerRows()).isEmpty();
     }
 

@@ -66,6 +66,32 @@ class ProvidersApiTest {
     }
 
     @Test
+    void an_anthropic_provider_is_created_with_its_api_base_and_read_back_as_that_kind() {
+        JsonNode body = admin.post("/providers", "{\"name\":\"Anthropic\",\"kind\":\"anthropic\","
+                + "\"server_url\":\"https://api.anthropic.com/v1/\",\"server_key\":\"sk-ant-api03-secret-7890\","
+                + "\"personalized_key\":\"k1\"}").expect(201);
+
+        assertThat(body.path("kind").asText()).isEqualTo("anthropic");
+        assertThat(body.path("server_url").asText()).isEqualTo("https://api.anthropic.com/v1");
+        assertThat(body.path("server_key").asText()).isEqualTo("sk-…7890");
+        assertThat(admin.get("/providers/" + body.path("id").asLong()).expect(200)).isEqualTo(body);
+        assertThat(admin.providerRows()).singleElement()
+                .returns(ProviderKind.ANTHROPIC, Provider::kind)
+                .returns("sk-ant-api03-secret-7890", Provider::serverKey);
+    }
+
+    @Test
+    void put_can_turn_an_openai_provider_into_an_anthropic_one() {
+        long id = admin.createProvider("A", "k1");
+
+        JsonNode body = admin.put("/providers/" + id, "{\"kind\":\"anthropic\","
+                + "\"server_url\":\"https://api.anthropic.com/v1\"}").expect(200);
+
+        assertThat(body.path("kind").asText()).isEqualTo("anthropic");
+        assertThat(admin.providerRows()).singleElement().returns(ProviderKind.ANTHROPIC, Provider::kind);
+    }
+
+    @Test
     void listing_returns_every_provider_in_id_order_and_an_empty_array_when_there_are_none() {
         assertThat(admin.get("/providers").expect(200).isArray()).isTrue();
         assertThat(admin.get("/providers").expect(200)).isEmpty();

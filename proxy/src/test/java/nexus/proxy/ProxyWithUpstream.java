@@ -23,15 +23,17 @@ import nexus.shared.db.UsageSource;
 
 /**
  * Test fixture for a {@code @RegisterExtension} field: before each test, a MockWebServer upstream and a
- * {@link ProxyServer} over a fresh temporary directory, with one OpenAI provider at the upstream serving
- * {@code gpt-4} to {@link #KEY}; after each test (and after the test's own {@code @AfterEach}), both are closed and
- * the directory is deleted.
+ * {@link ProxyServer} over a fresh temporary directory, with one provider at the upstream (OpenAI serving
+ * {@code gpt-4} unless told) opened to {@link #KEY}; after each test (and after the test's own {@code @AfterEach}), both
+ * are closed and the directory is deleted.
  */
 public final class ProxyWithUpstream implements BeforeEachCallback, AfterEachCallback {
 
     public static final String KEY = "client-key-1";
 
     private final String providerName;
+    private final ProviderKind kind;
+    private final String model;
     private final UnaryOperator<NexusConfig> configure;
     private MockWebServer upstream;
     private Path dir;
@@ -45,7 +47,19 @@ public final class ProxyWithUpstream implements BeforeEachCallback, AfterEachCal
 
     /** A provider of the given name, and the test defaults changed by {@code configure}. */
     public ProxyWithUpstream(String providerName, UnaryOperator<NexusConfig> configure) {
+        this(providerName, ProviderKind.OPENAI, "gpt-4", configure);
+    }
+
+    /** A provider of the given name and kind at the upstream serving {@code model}, and the test defaults. */
+    public ProxyWithUpstream(String providerName, ProviderKind kind, String model) {
+        this(providerName, kind, model, UnaryOperator.identity());
+    }
+
+    private ProxyWithUpstream(String providerName, ProviderKind kind, String model,
+                              UnaryOperator<NexusConfig> configure) {
         this.providerName = providerName;
+        this.kind = kind;
+        this.model = model;
         this.configure = configure;
     }
 
@@ -55,8 +69,7 @@ public final class ProxyWithUpstream implements BeforeEachCallback, AfterEachCal
         upstream.start();
         dir = Files.createTempDirectory("nexus-proxy-test");
         proxy = ProxyServer.start(configure.apply(NexusConfig.forTests(dir)));
-        providerId = proxy.addProvider(providerName, ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY,
-                "gpt-4");
+        providerId = proxy.addProvider(providerName, kind, upstream.url("/v1").toString(), KEY, model);
     }
 
     @Override

@@ -105,14 +105,15 @@ final class ProviderRules {
                     "server_url");
         }
         return switch (kind) {
-            case OPENAI -> httpUrl(url);
+            case OPENAI, ANTHROPIC -> httpUrl(kind, url);
             case MOCK -> mockUrl(url);
         };
     }
 
-    private static String httpUrl(String url) {
+    private static String httpUrl(ProviderKind kind, String url) {
         if (url.isEmpty()) {
-            throw ApiError.invalidRequest("'server_url' is required for a provider of kind openai.", "server_url");
+            throw ApiError.invalidRequest("'server_url' is required for a provider of kind " + kind.wireName() + ".",
+                    "server_url");
         }
         if (!isHttpUrl(url)) {
             throw ApiError.invalidRequest("'server_url' must be an absolute http or https URL, such as "

@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import nexus.proxy.messages.MessageStore;
 import nexus.proxy.upstream.Exchange;
 import nexus.proxy.upstream.StreamCutException;
+import nexus.proxy.upstream.UntranslatableRequestException;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.proxy.usage.TokenCounter;
@@ -137,6 +138,8 @@ public final class ChatService {
     private Exchange open(ChatCall call, boolean stream) {
         try {
             return adapters.forKind(call.target().provider().kind()).open(call.request(), call.target(), stream);
+        } catch (UntranslatableRequestException refused) {
+            throw refused.error();  // nothing reached the upstream, so nothing is recorded
         } catch (ApiError error) {
             log.warn("Upstream provider '{}' failed request {}: {} {}", call.target().provider().name(),
                     call.requestId(), error.status(), error.getMessage());

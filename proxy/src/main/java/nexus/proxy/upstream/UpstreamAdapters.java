@@ -6,6 +6,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import nexus.proxy.upstream.anthropic.AnthropicAdapter;
 import nexus.proxy.upstream.mock.MockAdapter;
 import nexus.proxy.upstream.openai.OpenAiAdapter;
 import nexus.proxy.usage.TokenCounter;
@@ -21,6 +22,7 @@ public final class UpstreamAdapters {
         for (ProviderKind kind : ProviderKind.values()) {
             byKind.put(kind, switch (kind) {
                 case OPENAI -> new OpenAiAdapter(http, watchdog, mapper);
+                case ANTHROPIC -> new AnthropicAdapter(http, watchdog, mapper, clock);
                 case MOCK -> new MockAdapter(mapper, tokens, clock);
             });
         }

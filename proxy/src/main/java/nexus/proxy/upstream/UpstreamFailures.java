@@ -64,6 +64,16 @@ public final class UpstreamFailures {
                 body, mapper);
     }
 
+    /**
+     * An upstream HTTP error whose body a protocol's own error shape described: the adapter chose the status, type
+     * and code the client sees; the message names the provider and the status it answered.
+     */
+    public static ApiError translated(Provider provider, int upstreamStatus, int status, String message, String type,
+                                      String code) {
+        return ApiError.upstreamStatus(status, clean("Upstream provider '" + provider.name() + "' answered HTTP "
+                + upstreamStatus + ": " + message, provider), type, code, null);
+    }
+
     /** An error event an upstream sent in the middle of a stream; recorded as 502. */
     public static ApiError inStream(Provider provider, String event, ObjectMapper mapper) {
         return described(provider, 502, "Upstream provider '" + provider.name() + "' failed mid-stream: ", event, mapper);

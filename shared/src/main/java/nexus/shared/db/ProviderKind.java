@@ -9,6 +9,8 @@ import java.util.stream.Collectors;
 public enum ProviderKind {
     /** Any OpenAI-compatible server: OpenAI, DeepSeek, Qwen, GLM, Grok, vLLM, Ollama … */
     OPENAI,
+    /** Anthropic's Messages API; OpenAI chat requests and answers are translated both ways. */
+    ANTHROPIC,
     /** Answers locally and deterministically, for trying Nexus out and measuring it alone. */
     MOCK;
 
@@ -20,7 +22,7 @@ public enum ProviderKind {
         return Arrays.stream(values()).filter(kind -> kind.wireName().equals(value)).findFirst();
     }
 
-    /** The accepted names, for error messages: "openai, mock". */
+    /** The accepted names, for error messages: "openai, anthropic, mock". */
     public static String wireNames() {
         return Arrays.stream(values()).map(ProviderKind::wireName).collect(Collectors.joining(", "));
     }
