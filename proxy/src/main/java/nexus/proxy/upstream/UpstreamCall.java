@@ -1,0 +1,148 @@
+package nexus.proxy.upstream;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+
+import nexus.shared.db.Provider;
+import nexus.shared.error.ApiError;
+import okhttp3.Call;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+
+/**
+ * One upstream HTTP call under the read-timeout watchdog, the transport every HTTP protocol shares: the answer's
+ * status checked, its body read whole or as server-sent events, each read failure turned into
+ * a {@link StreamCutException}. Read by one thread; {@link #close()} cancels a call whose answer was not read to its
+ * end.
+ */
+public final class UpstreamCall implements AutoCloseable {
+
+    private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+    /** Turns an upstream's HTTP error answer (its status and the start of its body) into the client's error. */
+    @FunctionalInterface
+    public interface ErrorReader {
+        ApiError read(int status, String body);
+    }
+
+    private final Call call;
+    private final Response response;
+    private final Provider provider;
+    private final UpstreamWatchdog.Watch watch;
+    private SseReader events;
+    private boolean complete;
+
+    private UpstreamCall(Call call, Response response, Provider provider, UpstreamWatchdog.Watch watch) {
+        this.call = call;
+        this.response = response;
+        this.provider = provider;
+        this.watch = watch;
+    }
+
+    /**
+     * Sends the request and waits for the answer's headers. Throws ApiError for a transport failure, a timeout, an
+     * HTTP error (through {@code errors}) and a streaming request answered without a stream.
+     */
+    public static UpstreamCall start(OkHttpClient http, UpstreamWatchdog watchdog, Request request, Provider provider,
+                                     boolean stream, ErrorReader errors) {
+        Call call = http.newCall(request);
+        UpstreamWatchdog.Watch watch = watchdog.watch(call);
+        Response response;
+        try {
+            response = call.execute();
+        } catch (IOException e) {
+            watch.close();
+            throw UpstreamFailures.transport(provider,
+                    watch.timedOut() ? new InterruptedIOException("no answer within the read timeout") : e);
+        }
+        if (!response.isSuccessful()) {
+            try (response; watch) {
+                throw errors.read(response.code(), response.peekBody(MAX_ERROR_BODY_BYTES).string());
+            } catch (IOException e) {
+                throw errors.read(response.code(), "");
+            }
+        }
+        String contentType = response.header("Content-Type", "");
+        if (stream && !contentType.startsWith("text/event-stream")) {
+            watch.close();
+            response.close();
+            throw ApiError.upstreamUnavailable("The upstream provider '" + provider.name()
+                    + "' answered a streaming request without a stream (Content-Type " + contentType + ").");
+        }
+        return new UpstreamCall(call, response, provider, watch);
+    }
+
+    /** The provider's base URL (e.g. https://api.openai.com/v1) joined with a path. */
+    public static HttpUrl endpoint(Provider provider, String path) {
+        HttpUrl base = HttpUrl.parse(provider.serverUrl());
+        if (base == null) {
+            throw ApiError.upstreamUnavailable("The upstream provider '" + provider.name()
+                    + "' has no valid server_url.");
+        }
+        return base.newBuilder().addPathSegments(path).build();
+    }
+
+    /** The whole body. */
+    public byte[] body() throws StreamCutException {
+        try {
+            byte[] body = response.body().bytes();
+            complete = true;
+            return body;
+        } catch (IOException e) {
+            throw new StreamCutException(UpstreamFailures.cut(provider, failure(e)), e);
+        }
+    }
+
+    /** The data of the next server-sent event, or null at the end of the body. */
+    public String nextEvent() throws StreamCutException {
+        if (events == null) {
+            events = new SseReader(response.body().source());
+        }
+        String data;
+        try {
+            data = events.next();
+        } catch (IOException e) {
+            throw new StreamCutException(UpstreamFailures.cut(provider, failure(e)), e);
+        }
+        watch.touch();
+        return data;
+    }
+
+    /** The {@code event:} name of the event {@link #nextEvent()} last returned, or null. */
+    public String eventName() {
+        return events == null ? null : events.eventName();
+    }
+
+    /**
+     * Marks the answer complete and reads the body to its end, so the connection goes back to the pool instead of
+     * being dropped.
+     */
+    public void finish() {
+        try {
+            complete = response.body().source().exhausted();
+        } catch (IOException e) {
+            complete = false;
+        }
+    }
+
+    /** True when more of the stream has already arrived. */
+    public boolean hasBufferedData() {
+        return events != null && response.body().source().getBuffer().size() > 0;
+    }
+
+    /** What a failed read means: a timeout when the watchdog cut the call, else the failure itself. */
+    private IOException failure(IOException e) {
+        return watch.timedOut() ? new InterruptedIOException("no data within the read timeout") : e;
+    }
+
+    @Override
+    public void close() {
+        watch.close();
+        if (!complete) {
+            call.cancel();  // first, so closing does not try to read the rest of a body nobody wants
+        }
+        response.close();
+    }
+}
