@@ -12,9 +12,10 @@ import okhttp3.Request;
 import okhttp3.Response;
 
 /**
- * One upstream HTTP call under the read-timeout watchdog, the transport every HTTP protocol shares: a successful
- * answer read whole or as server-sent events, each read failure turned into a {@link StreamCutException}. Read by one
- * thread; {@link #close()} cancels a call whose answer was not read to its end.
+ * One upstream HTTP call under the read-timeout watchdog, the transport every HTTP protocol shares: the answer's
+ * status checked, its body read whole or as server-sent events, each read failure turned into
+ * a {@link StreamCutException}. Read by one thread; {@link #close()} cancels a call whose answer was not read to its
+ * end.
  */
 public final class UpstreamCall implements AutoCloseable {
 
