@@ -285,6 +285,49 @@ class WsChatTest {
     }
 
     @Test
+    void an_anthropic_provider_answers_the_socket_in_openai_chunk_frames() throws Exception {
+        proxy.addProvider("Anthropic", ProviderKind.ANTHROPIC, upstream.url("/v1").toString(), KEY, "claude-model");
+        upstream.enqueue(new MockResponse.Builder()
+                .setHeader("Content-Type", "text/event-stream")
+                .body("""
+                        event: message_start
+                        data: {"type":"message_start","message":{"id":"msg_ws","type":"message","role":"assistant",\
+                        "model":"claude-model","content":[],"stop_reason":null,"usage":{"input_tokens":7,"output_tokens":1}}}
+
+                        event: content_block_start
+                        data: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}
+
+                        event: content_block_delta
+                        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Hel"}}
+
+                        event: content_block_delta
+                        data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"lo"}}
+
+                        event: message_delta
+                        data: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":2}}
+
+                        event: message_stop
+                        data: {"type":"message_stop"}
+
+                        """)
+                .build());
+        Socket socket = connect(null);
+        socket.send(request("claude-model", "hi", "\"api_key\":\"" + KEY + "\""));
+
+        List<JsonNode> frames = socket.untilEnd();
+        assertThat(content(frames)).isEqualTo("Hello");
+        assertThat(frames.getFirst().path("data").path("object").asText()).isEqualTo("chat.completion.chunk");
+        JsonNode done = frames.getLast();
+        assertThat(done.path("id").asText()).isEqualTo("msg_ws");
+        assertThat(done.path("usage").path("total_tokens").asLong()).isEqualTo(9);
+        assertThat(done.path("usage_source").asText()).isEqualTo("reported");
+        RecordedRequest sent = upstream.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(sent).isNotNull();
+        assertThat(sent.getUrl().encodedPath()).isEqualTo("/v1/messages");
+        assertThat(MAPPER.readTree(sent.getBody().utf8()).path("stream").asBoolean()).isTrue();
+    }
+
+    @Test
     void an_upstream_failure_before_the_stream_is_one_error_frame() throws Exception {
         proxy.addProvider("Remote", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY, "remote-model");
         upstream.enqueue(new MockResponse.Builder().code(503).body("overloaded").build());

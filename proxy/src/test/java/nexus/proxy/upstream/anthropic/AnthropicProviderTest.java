@@ -63,6 +63,8 @@ class AnthropicProviderTest {
         assertThat(row.promptTokens()).isEqualTo(21 + 188 + 2051);
         assertThat(row.completionTokens()).isEqualTo(9);
         assertThat(row.totalTokens()).isEqualTo(21 + 188 + 2051 + 9);
+        assertThat(row.cacheReadTokens()).isEqualTo(2051);
+        assertThat(row.cacheCreationTokens()).isEqualTo(188);
         assertThat(row.model()).isEqualTo(MODEL);
     }
 

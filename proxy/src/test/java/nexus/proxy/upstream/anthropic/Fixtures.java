@@ -44,10 +44,14 @@ final class Fixtures {
     }
 
     static JsonNode json(String name, String file) {
+        return parse(text(name, file));
+    }
+
+    static JsonNode parse(String json) {
         try {
-            return MAPPER.readTree(text(name, file));
+            return MAPPER.readTree(json);
         } catch (IOException e) {
-            throw new AssertionError("Not JSON: " + name + "/" + file, e);
+            throw new AssertionError("Not JSON: " + json, e);
         }
     }
 
