@@ -66,13 +66,14 @@ class ProvidersApiTest {
     }
 
     @Test
-    void an_anthropic_provider_is_created_with_its_api_base_and_read_back_as_that_kind() {
+    void an_anthropic_provider_is_created_with_its_api_base_and_proxy_and_read_back_as_that_kind() {
         JsonNode body = admin.post("/providers", "{\"name\":\"Anthropic\",\"kind\":\"anthropic\","
                 + "\"server_url\":\"https://api.anthropic.com/v1/\",\"server_key\":\"sk-ant-api03-secret-7890\","
-                + "\"personalized_key\":\"k1\"}").expect(201);
+                + "\"personalized_key\":\"k1\",\"http_proxy\":\"http://proxy.local:3128\"}").expect(201);
 
         assertThat(body.path("kind").asText()).isEqualTo("anthropic");
         assertThat(body.path("server_url").asText()).isEqualTo("https://api.anthropic.com/v1");
+        assertThat(body.path("http_proxy").asText()).isEqualTo("http://proxy.local:3128");
         assertThat(body.path("server_key").asText()).isEqualTo("sk-…7890");
         assertThat(admin.get("/providers/" + body.path("id").asLong()).expect(200)).isEqualTo(body);
         assertThat(admin.providerRows()).singleElement()

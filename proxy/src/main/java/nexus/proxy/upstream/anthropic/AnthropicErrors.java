@@ -40,7 +40,7 @@ final class AnthropicErrors {
     /** An {@code error} event of a stream, as the OpenAI error payload an upstream sends in a stream. */
     static String inStream(String data, ObjectMapper mapper) {
         JsonNode error = error(data, mapper);
-        String message = error == null ? "no details" : error.path("message").asText();
+        String message = error == null ? "an event Nexus could not read" : error.path("message").asText();
         Mapping mapping = mapping(error == null ? "" : error.path("type").asText(), 502);
         ObjectNode payload = mapper.createObjectNode();
         ObjectNode body = payload.putObject("error");
