@@ -2,10 +2,12 @@ package nexus.proxy;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
+import io.javalin.http.Handler;
 import io.javalin.json.JavalinJackson;
 import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
@@ -13,6 +15,9 @@ import org.slf4j.LoggerFactory;
 
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChatService;
+import nexus.proxy.endpoints.Endpoint;
+import nexus.proxy.endpoints.EndpointHandler;
+import nexus.proxy.endpoints.EndpointService;
 import nexus.proxy.messages.MessageStore;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
@@ -55,6 +60,13 @@ public final class ProxyApp implements AutoCloseable {
         var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock,
                 config.maxRequestBytes()));
         var models = new ModelsHandler(routing);
+        var endpoints = new EndpointService(adapters, mapper, tokens, usage);
+        Function<Endpoint, Handler> handler = endpoint -> inFlight.guard(
+                new EndpointHandler(endpoint, routing, endpoints, mapper, clock, config.maxRequestBytes()));
+        var embeddings = handler.apply(Endpoint.EMBEDDINGS);
+        var rerank = handler.apply(Endpoint.RERANK);
+        var images = handler.apply(Endpoint.IMAGES_GENERATIONS);
+        var legacyCompletions = handler.apply(Endpoint.COMPLETIONS);
         var chatSocket = new ChatSocket(routing, chat, inFlight, mapper, clock, config);
 
         this.javalin = Javalin.create(javalin -> {
@@ -69,8 +81,21 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.get("/health", ctx -> ctx.json(new Health("ok")));
             javalin.routes.post("/v1/chat/completions", completions);
             javalin.routes.post("/chat/completions", completions);
+            javalin.routes.post("/api/proxy/chat/completions", completions);
             javalin.routes.get("/v1/models", models);
             javalin.routes.get("/models", models);
+            javalin.routes.get("/api/proxy/models", models);
+            javalin.routes.post("/v1/embeddings", embeddings);
+            javalin.routes.post("/embeddings", embeddings);
+            javalin.routes.post("/api/proxy/embeddings", embeddings);
+            javalin.routes.post("/v1/rerank", rerank);
+            javalin.routes.post("/rerank", rerank);
+            javalin.routes.post("/api/proxy/v1/rerank", rerank);
+            javalin.routes.post("/v1/images/generations", images);
+            javalin.routes.post("/images/generations", images);
+            javalin.routes.post("/api/proxy/images/generate", images);
+            javalin.routes.post("/v1/completions", legacyCompletions);
+            javalin.routes.post("/completions", legacyCompletions);
             javalin.routes.ws("/ws/chat", chatSocket::configure);
         });
     }

@@ -1,6 +1,7 @@
 package nexus.proxy.chat;
 
 import nexus.proxy.routing.Target;
+import nexus.proxy.usage.RecordedCall;
 
 /**
  * One chat request on its way: who asked, where it goes, and when it started.
@@ -8,4 +9,4 @@ import nexus.proxy.routing.Target;
  * @param endpoint what the usage row calls the entry point: {@code chat.completions} or {@code ws.chat}
  */
 public record ChatCall(String requestId, String conversationId, String apiKey, Target target, ChatRequest request,
-                       String endpoint, long startNanos, long startMillis) {}
+                       String endpoint, long startNanos, long startMillis) implements RecordedCall {}

@@ -1,9 +1,5 @@
 package nexus.proxy.chat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -33,53 +29,15 @@ public final class ChatRequest {
 
     /** Parses and validates a request body; every problem is a 400 naming the field. */
     public static ChatRequest parse(byte[] rawBody, ObjectMapper mapper) {
-        if (rawBody == null || rawBody.length == 0) {
-            throw ApiError.invalidRequest("The request body is empty; send a JSON chat completion request.", null);
-        }
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(rawBody);
-        } catch (JacksonException e) {
-            throw ApiError.invalidRequest("The request body is not valid JSON.", null);
-        } catch (IOException e) {
-            throw ApiError.invalidRequest("The request body could not be read.", null);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw ApiError.invalidRequest("The request body must be a JSON object.", null);
-        }
-        return fromObject(rawBody, (ObjectNode) tree);
+        return fromObject(rawBody, JsonBody.parseObject(rawBody, mapper));
     }
 
     /** Validates an already parsed request object (a WebSocket frame). */
     public static ChatRequest fromObject(byte[] rawBody, ObjectNode body) {
-        String model = requireModel(body);
+        String model = JsonBody.requireModel(body);
         requireMessages(body);
-        boolean stream = optionalBoolean(body, "stream");
-        JsonNode options = body.get("stream_options");
-        boolean wantsUsage = false;
-        if (options != null && !options.isNull()) {
-            if (!options.isObject()) {
-                throw ApiError.invalidRequest("'stream_options' must be an object.", "stream_options");
-            }
-            JsonNode includeUsage = options.get("include_usage");
-            if (includeUsage != null && !includeUsage.isNull() && !includeUsage.isBoolean()) {
-                throw ApiError.invalidRequest("'stream_options.include_usage' must be a boolean.",
-                        "stream_options.include_usage");
-            }
-            wantsUsage = includeUsage != null && includeUsage.asBoolean();
-        }
-        return new ChatRequest(rawBody, body, model, stream, wantsUsage);
-    }
-
-    private static String requireModel(ObjectNode body) {
-        JsonNode model = body.get("model");
-        if (model == null || model.isNull()) {
-            throw ApiError.invalidRequest("You must provide a model parameter.", "model");
-        }
-        if (!model.isTextual() || model.asText().isBlank()) {
-            throw ApiError.invalidRequest("'model' must be a non-empty string.", "model");
-        }
-        return model.asText();
+        boolean stream = JsonBody.optionalBoolean(body, "stream");
+        return new ChatRequest(rawBody, body, model, stream, JsonBody.wantsStreamUsage(body));
     }
 
     private static void requireMessages(ObjectNode body) {
@@ -100,17 +58,6 @@ public final class ChatRequest {
                         "messages[" + index + "]");
             }
         }
-    }
-
-    private static boolean optionalBoolean(ObjectNode body, String field) {
-        JsonNode value = body.get(field);
-        if (value == null || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw ApiError.invalidRequest("'" + field + "' must be a boolean.", field);
-        }
-        return value.booleanValue();
     }
 
     public String model() {
@@ -141,46 +88,6 @@ public final class ChatRequest {
      */
     public byte[] upstreamBody(String upstreamModel, boolean forceStream, ObjectMapper mapper) {
         boolean askUsage = (stream || forceStream) && !clientWantsUsage;
-        boolean untouched = !forceStream && upstreamModel.equals(model) && rawBody != null;
-        if (untouched && !askUsage) {
-            return rawBody;
-        }
-        if (untouched && !body.has("stream_options")) {
-            return withUsageRequested(rawBody);
-        }
-        ObjectNode copy = body.deepCopy();
-        copy.put("model", upstreamModel);
-        if (forceStream) {
-            copy.put("stream", true);
-        }
-        if (askUsage) {
-            JsonNode options = copy.get("stream_options");
-            ObjectNode streamOptions = options instanceof ObjectNode object ? object : copy.putObject("stream_options");
-            streamOptions.put("include_usage", true);
-        }
-        try {
-            return mapper.writeValueAsBytes(copy);
-        } catch (IOException e) {
-            throw new IllegalStateException("A parsed JSON tree could not be written back", e);
-        }
-    }
-
-    private static final byte[] ASK_USAGE = "\"stream_options\":{\"include_usage\":true},".getBytes(StandardCharsets.US_ASCII);
-
-    /**
-     * The client's bytes with {@code "stream_options":{"include_usage":true},} spliced in after the opening brace: no
-     * re-serialisation of a body that may carry megabytes of images. Only for a validated object without
-     * {@code stream_options}, which always has members (model, messages), so the comma is right.
-     */
-    private static byte[] withUsageRequested(byte[] raw) {
-        int brace = 0;
-        while (raw[brace] != '{') {
-            brace++;  // a parsed object: only whitespace (or a byte order mark) can come before its brace
-        }
-        byte[] spliced = new byte[raw.length + ASK_USAGE.length];
-        System.arraycopy(raw, 0, spliced, 0, brace + 1);
-        System.arraycopy(ASK_USAGE, 0, spliced, brace + 1, ASK_USAGE.length);
-        System.arraycopy(raw, brace + 1, spliced, brace + 1 + ASK_USAGE.length, raw.length - brace - 1);
-        return spliced;
+        return JsonBody.forUpstream(rawBody, body, model, upstreamModel, forceStream, askUsage, mapper);
     }
 }

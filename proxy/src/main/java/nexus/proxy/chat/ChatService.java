@@ -2,7 +2,6 @@ package nexus.proxy.chat;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,15 +11,12 @@ import org.slf4j.LoggerFactory;
 
 import nexus.proxy.messages.MessageStore;
 import nexus.proxy.upstream.Exchange;
-import nexus.proxy.upstream.StreamCutException;
 import nexus.proxy.upstream.UntranslatableRequestException;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.proxy.usage.TokenCounter;
 import nexus.proxy.usage.TokenUsage;
 import nexus.proxy.usage.UsageRecorder;
-import nexus.shared.db.Provider;
-import nexus.shared.db.Usage;
 import nexus.shared.error.ApiError;
 
 /**
@@ -30,14 +26,13 @@ import nexus.shared.error.ApiError;
 public final class ChatService {
 
     private static final Logger log = LoggerFactory.getLogger(ChatService.class);
-    /** The status recorded when the client went away first (nginx's convention, and Javalin's). */
-    static final int CLIENT_CLOSED = 499;
 
     private final UpstreamAdapters adapters;
     private final ObjectMapper mapper;
     private final TokenCounter tokens;
     private final UsageRecorder usage;
     private final MessageStore messages;
+    private final StreamRelay relay;
 
     public ChatService(UpstreamAdapters adapters, ObjectMapper mapper, TokenCounter tokens, UsageRecorder usage,
                        MessageStore messages) {
@@ -46,6 +41,7 @@ public final class ChatService {
         this.tokens = tokens;
         this.usage = usage;
         this.messages = messages;
+        this.relay = new StreamRelay(mapper);
     }
 
     /** A non-streamed answer: the upstream's {@code chat.completion} bytes as they came. */
@@ -61,11 +57,11 @@ public final class ChatService {
             if (used == null) {
                 used = estimate(call, completionText(completion));
             }
-            finish(call, false, 200, null, false, used, 0);
+            usage.record(call, false, 200, null, false, used, 0, 0);
             store(call, false, 200, completion, null);
             return body;
         } catch (IOException e) {
-            throw failed(call, false, cutError(call, e));
+            throw failed(call, false, UpstreamFailures.ofRead(call.target().provider(), e));
         }
     }
 
@@ -75,64 +71,13 @@ public final class ChatService {
      */
     public void stream(ChatCall call, ChunkSink sink) {
         StreamAccounting accounting = new StreamAccounting(mapper, call.request().clientWantsUsage());
+        StreamRelay.Outcome outcome;
         try (Exchange exchange = open(call, true)) {
-            sink.begin();
-            while (true) {
-                String chunk;
-                try {
-                    chunk = exchange.nextChunk();
-                } catch (IOException e) {
-                    endBroken(call, accounting, sink, cutError(call, e));
-                    return;
-                }
-                if (chunk == null) {
-                    break;
-                }
-                switch (accounting.inspect(chunk)) {
-                    case FORWARD -> {
-                        sink.chunk(chunk);
-                        if (!exchange.hasBufferedData()) {
-                            sink.flush();  // every event leaves as soon as nothing more has arrived behind it
-                        }
-                    }
-                    case HIDE -> { }
-                    case ERROR -> {
-                        endBroken(call, accounting, sink,
-                                UpstreamFailures.inStream(call.target().provider(), chunk, mapper));
-                        return;
-                    }
-                }
-            }
-            TokenUsage used = usedTokens(call, accounting);
-            sink.done(new StreamSummary(accounting.completionId(), call.requestId(), call.conversationId(), used));
-            finish(call, true, 200, null, false, used, accounting.firstContentNanos());
-            storeStream(call, 200, accounting, null);
-        } catch (ClientGoneException gone) {
-            log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
-            finish(call, true, CLIENT_CLOSED, "client_closed_request", true, usedTokens(call, accounting),
-                    accounting.firstContentNanos());
-            storeStream(call, CLIENT_CLOSED, accounting, null);
+            outcome = relay.relay(call, exchange, sink, accounting, ended -> usedTokens(call, ended));
         }
-    }
-
-    /** Ends a stream that broke after it began: one error event, no [DONE], the row marked truncated. */
-    private void endBroken(ChatCall call, StreamAccounting accounting, ChunkSink sink, ApiError error) {
-        log.warn("Stream of request {} from provider '{}' broke off: {}", call.requestId(),
-                call.target().provider().name(), error.getMessage());
-        try {
-            sink.error(error);
-        } catch (ClientGoneException gone) {
-            log.debug("Client of request {} left before the error event", call.requestId());
-        }
-        finish(call, true, error.status(), error.code(), true, usedTokens(call, accounting),
-                accounting.firstContentNanos());
-        storeStream(call, error.status(), accounting, error);
-    }
-
-    /** The error a failed upstream read shows the client: the exchange's own verdict when it gave one. */
-    private static ApiError cutError(ChatCall call, IOException failure) {
-        return failure instanceof StreamCutException cut ? cut.error()
-                : UpstreamFailures.cut(call.target().provider(), failure);
+        usage.record(call, true, outcome.status(), outcome.errorCode(), outcome.truncated(), outcome.used(),
+                accounting.firstContentNanos(), 0);
+        storeStream(call, outcome.status(), accounting, outcome.error());
     }
 
     private Exchange open(ChatCall call, boolean stream) {
@@ -149,7 +94,7 @@ public final class ChatService {
 
     /** Records a call that produced no answer, and returns the error to throw. */
     private ApiError failed(ChatCall call, boolean stream, ApiError error) {
-        finish(call, stream, error.status(), error.code(), false, TokenUsage.MISSING, 0);
+        usage.recordFailure(call, stream, error);
         store(call, stream, error.status(), null, error);
         return error;
     }
@@ -161,18 +106,6 @@ public final class ChatService {
     private TokenUsage estimate(ChatCall call, String generated) {
         String model = call.target().model();
         return TokenUsage.estimated(tokens.countPrompt(call.request().messages(), model), tokens.count(generated, model));
-    }
-
-    private void finish(ChatCall call, boolean stream, int status, String errorCode, boolean truncated,
-                        TokenUsage used, long firstContentNanos) {
-        Provider provider = call.target().provider();
-        long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos());
-        Long firstTokenMillis = firstContentNanos == 0 ? null
-                : TimeUnit.NANOSECONDS.toMillis(firstContentNanos - call.startNanos());
-        usage.record(new Usage(0, call.requestId(), call.apiKey(), provider.id(), provider.name(), call.target().model(),
-                call.conversationId(), call.endpoint(), stream, used.promptTokens(), used.completionTokens(),
-                used.totalTokens(), used.source(), status, truncated, errorCode, latencyMillis, firstTokenMillis,
-                call.startMillis(), used.cacheReadTokens(), used.cacheCreationTokens(), 0));
     }
 
     /** Reassembles the streamed answer only when it is stored. */

@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** One choice of a streamed answer, put back together from its deltas. Not thread-safe. */
+/**
+ * One choice of a streamed answer, put back together from its deltas (a chat stream) or its {@code text} pieces (a
+ * legacy completion stream). Not thread-safe.
+ */
 final class ChoiceAssembly {
 
     private final int index;
@@ -22,9 +25,13 @@ final class ChoiceAssembly {
         this.index = index;
     }
 
-    /** True when a delta carries generated content: non-empty content or reasoning, or any tool call. */
-    static boolean carriesContent(JsonNode delta) {
-        return nonEmptyText(delta.path("content")) || nonEmptyText(delta.path("reasoning_content"))
+    /**
+     * True when a streamed choice carries generated content: non-empty text, or a delta with non-empty content or
+     * reasoning, or any tool call.
+     */
+    static boolean carriesContent(JsonNode choice) {
+        JsonNode delta = choice.path("delta");
+        return nonEmptyText(choice.path("text")) || nonEmptyText(delta.path("content")) || nonEmptyText(delta.path("reasoning_content"))
                 || delta.path("tool_calls").size() > 0;
     }
 
@@ -40,6 +47,9 @@ final class ChoiceAssembly {
         }
         if (delta.path("content").isTextual()) {
             content.append(delta.get("content").asText());
+        }
+        if (choice.path("text").isTextual()) {
+            content.append(choice.get("text").asText());
         }
         if (delta.path("reasoning_content").isTextual()) {
             reasoning.append(delta.get("reasoning_content").asText());

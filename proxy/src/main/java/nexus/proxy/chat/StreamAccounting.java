@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import nexus.proxy.usage.TokenUsage;
 
 /**
- * Watches one stream's chunks as they pass: the usage the upstream reported, when content first arrived, an in-band
+ * Watches one stream's chunks (chat completion chunks, or legacy {@code text_completion} ones) as they pass: the usage the upstream reported, when content first arrived, an in-band
  * error, and the whole answer reassembled (for token estimation and message storage). One per stream; one thread.
  *
  * <p>Cheap per chunk: only a chunk that mentions {@code "error"} or a non-null {@code "usage"} is parsed into a tree;
@@ -80,7 +80,7 @@ public final class StreamAccounting {
         }
         JsonNode choiceList = chunk.path("choices");
         for (JsonNode choice : choiceList) {
-            if (firstContentNanos == 0 && ChoiceAssembly.carriesContent(choice.path("delta"))) {
+            if (firstContentNanos == 0 && ChoiceAssembly.carriesContent(choice)) {
                 firstContentNanos = System.nanoTime();
             }
         }
@@ -176,6 +176,8 @@ public final class StreamAccounting {
             JsonToken value = parser.nextToken();
             if (name.equals("delta") && value == JsonToken.START_OBJECT) {
                 content |= scanDelta(parser);
+            } else if (name.equals("text") && value == JsonToken.VALUE_STRING) {
+                content |= parser.getTextLength() > 0;  // a legacy completion's piece
             } else {
                 parser.skipChildren();
             }

@@ -1,6 +1,8 @@
 package nexus.proxy.upstream;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * One in-flight upstream answer, in OpenAI's wire format, read by exactly one thread. Closing it cancels the
@@ -8,8 +10,16 @@ import java.io.IOException;
  */
 public interface Exchange extends AutoCloseable {
 
-    /** Non-streaming: the complete {@code chat.completion} JSON. */
+    /** Non-streaming: the complete answer JSON (a {@code chat.completion} for chat). */
     byte[] body() throws IOException;
+
+    /**
+     * Non-streaming, for answers too large to hold: the answer's bytes as they arrive. A failed read throws
+     * {@link StreamCutException}.
+     */
+    default InputStream bodyStream() throws IOException {
+        return new ByteArrayInputStream(body());
+    }
 
     /**
      * Streaming: the next {@code chat.completion.chunk} payload (what follows {@code data: }), or null when the

@@ -1,6 +1,7 @@
 package nexus.proxy.upstream;
 
 import java.io.IOException;
+import java.io.InputStream;
 
 import nexus.shared.db.Provider;
 import nexus.shared.error.ApiError;
@@ -24,6 +25,11 @@ public final class HttpExchange implements Exchange {
     @Override
     public byte[] body() throws IOException {
         return call.body();
+    }
+
+    @Override
+    public InputStream bodyStream() {
+        return call.bodyStream();
     }
 
     @Override

@@ -1,6 +1,8 @@
 package nexus.proxy.upstream;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
 
 import nexus.shared.db.Provider;
@@ -13,7 +15,7 @@ import okhttp3.Response;
 
 /**
  * One upstream HTTP call under the read-timeout watchdog, the transport every HTTP protocol shares: the answer's
- * status checked, its body read whole or as server-sent events, each read failure turned into
+ * status checked, its body read whole, as a stream of bytes or as server-sent events, each read failure turned into
  * a {@link StreamCutException}. Read by one thread; {@link #close()} cancels a call whose answer was not read to its
  * end.
  */
@@ -93,6 +95,35 @@ public final class UpstreamCall implements AutoCloseable {
         } catch (IOException e) {
             throw new StreamCutException(UpstreamFailures.cut(provider, failure(e)), e);
         }
+    }
+
+    /**
+     * The body as it arrives, for answers too large to hold: every read restarts the read timeout, a failed one
+     * throws {@link StreamCutException}, and reading it to its end completes the call.
+     */
+    public InputStream bodyStream() {
+        return new FilterInputStream(response.body().byteStream()) {
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                int read;
+                try {
+                    read = super.read(buffer, offset, length);
+                } catch (IOException e) {
+                    throw new StreamCutException(UpstreamFailures.cut(provider, failure(e)), e);
+                }
+                watch.touch();
+                if (read < 0) {
+                    complete = true;
+                }
+                return read;
+            }
+        };
     }
 
     /** The data of the next server-sent event, or null at the end of the body. */

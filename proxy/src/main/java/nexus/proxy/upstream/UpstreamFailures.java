@@ -43,6 +43,11 @@ public final class UpstreamFailures {
                 + "' broke off the stream before it was complete.");
     }
 
+    /** The error a failed read of an answer shows the client: the exchange's own verdict when it gave one. */
+    public static ApiError ofRead(Provider provider, IOException failure) {
+        return failure instanceof StreamCutException cut ? cut.error() : cut(provider, failure);
+    }
+
     /**
      * An upstream HTTP error: its status is kept; an OpenAI-shaped body keeps its type, code and param; any other
      * body is reduced to a message.

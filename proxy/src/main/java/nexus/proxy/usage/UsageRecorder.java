@@ -12,9 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import nexus.shared.db.Database;
+import nexus.shared.db.Provider;
 import nexus.shared.db.Secrets;
 import nexus.shared.db.Usage;
 import nexus.shared.db.UsageDao;
+import nexus.shared.error.ApiError;
 
 /**
  * Records usage rows off the request path: {@link #record} only queues a row; one writer thread, on one held
@@ -39,6 +41,27 @@ public final class UsageRecorder implements AutoCloseable {
     public UsageRecorder(Database database) {
         this.database = database;
         this.writer = Thread.ofPlatform().name("usage-writer").daemon(true).start(this::writeLoop);
+    }
+
+    /**
+     * Queues the row of a call that ended: its status (and error code), whether it was cut short, the tokens it used,
+     * when its first content arrived ({@link System#nanoTime()}, 0 for none) and how many images it made.
+     */
+    public void record(RecordedCall call, boolean stream, int status, String errorCode, boolean truncated,
+                       TokenUsage used, long firstContentNanos, long images) {
+        Provider provider = call.target().provider();
+        long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos());
+        Long firstTokenMillis = firstContentNanos == 0 ? null
+                : TimeUnit.NANOSECONDS.toMillis(firstContentNanos - call.startNanos());
+        record(new Usage(0, call.requestId(), call.apiKey(), provider.id(), provider.name(), call.target().model(),
+                call.conversationId(), call.endpoint(), stream, used.promptTokens(), used.completionTokens(),
+                used.totalTokens(), used.source(), status, truncated, errorCode, latencyMillis, firstTokenMillis,
+                call.startMillis(), used.cacheReadTokens(), used.cacheCreationTokens(), images));
+    }
+
+    /** Queues the row of a call that failed before any answer: no tokens, nothing truncated. */
+    public void recordFailure(RecordedCall call, boolean stream, ApiError error) {
+        record(call, stream, error.status(), error.code(), false, TokenUsage.MISSING, 0, 0);
     }
 
     /** Queues one row; never blocks on the database. */

@@ -1,11 +1,18 @@
 package nexus.proxy.upstream.mock;
 
 import java.time.Clock;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import nexus.proxy.chat.ChatRequest;
 import nexus.proxy.chat.MessageText;
+import nexus.proxy.endpoints.Endpoint;
+import nexus.proxy.endpoints.EndpointRequest;
+import nexus.proxy.endpoints.TextInput;
 import nexus.proxy.routing.Target;
 import nexus.proxy.upstream.Exchange;
 import nexus.proxy.upstream.UpstreamAdapter;
@@ -14,8 +21,9 @@ import nexus.shared.db.MockSettings;
 import nexus.shared.error.ApiError;
 
 /**
- * The built-in {@code mock} kind: answers locally with an echo of the last user message, counted with the real
- * tokenizer, streamed in the provider's configured number of chunks and delay. Stateless and thread-safe.
+ * The built-in {@code mock} kind: answers locally with an echo of the last user message (a legacy completion: of its
+ * prompt), counted with the real tokenizer, streamed in the provider's configured number of chunks and delay; and
+ * deterministic embeddings, rerank scores and images. Stateless and thread-safe.
  */
 public final class MockAdapter implements UpstreamAdapter {
 
@@ -31,18 +39,56 @@ public final class MockAdapter implements UpstreamAdapter {
 
     @Override
     public Exchange open(ChatRequest request, Target target, boolean stream) {
-        MockSettings settings;
-        try {
-            settings = MockSettings.parse(target.provider().serverUrl());
-        } catch (IllegalArgumentException e) {
-            throw ApiError.upstreamUnavailable("The mock provider '" + target.provider().name()
-                    + "' is misconfigured: " + e.getMessage());
-        }
         String answer = MessageText.lastUser(request.messages());
         int promptTokens = tokens.countPrompt(request.messages(), target.model());
         int completionTokens = tokens.count(answer, target.model());
         MockAnswer mockAnswer = new MockAnswer(target.model(), answer, promptTokens, completionTokens,
-                clock.instant().getEpochSecond());
-        return new MockExchange(mockAnswer, settings, mapper);
+                clock.instant().getEpochSecond(), false);
+        return new MockExchange(mockAnswer, settings(target), mapper);
+    }
+
+    /** The mock serves every endpoint. */
+    @Override
+    public boolean serves(Endpoint endpoint) {
+        return true;
+    }
+
+    @Override
+    public Exchange open(EndpointRequest request, Target target) {
+        MockSettings settings = settings(target);
+        String model = target.model();
+        long promptTokens = request.endpoint().rules().promptTokens(request.body(), tokens, model);
+        try {
+            return switch (request.endpoint()) {
+                case EMBEDDINGS -> new MockBody(MockEmbeddings.answer(request, model, promptTokens, mapper));
+                case RERANK -> new MockBody(MockRerank.answer(request.body(), model, promptTokens,
+                        "rerank-mock-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE),
+                        mapper));
+                case IMAGES_GENERATIONS -> new MockBody(MockImages.answer(request.body(), promptTokens,
+                        clock.instant().getEpochSecond(), mapper));
+                case COMPLETIONS -> {
+                    String echo = echo(TextInput.read(request.body(), "prompt", true));
+                    yield new MockExchange(new MockAnswer(model, echo, (int) promptTokens, tokens.count(echo, model),
+                            clock.instant().getEpochSecond(), true), settings, mapper);
+                }
+            };
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A mock answer built as a JSON tree could not be written", e);
+        }
+    }
+
+    /** A legacy completion echoes its prompt's texts, one per line. */
+    private static String echo(TextInput prompt) {
+        return prompt.items().stream().map(TextInput.Item::text).filter(Objects::nonNull)
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static MockSettings settings(Target target) {
+        try {
+            return MockSettings.parse(target.provider().serverUrl());
+        } catch (IllegalArgumentException e) {
+            throw ApiError.upstreamUnavailable("The mock provider '" + target.provider().name()
+                    + "' is misconfigured: " + e.getMessage());
+        }
     }
 }

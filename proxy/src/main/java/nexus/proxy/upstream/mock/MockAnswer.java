@@ -4,12 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** What the mock answers to one request, and how it splits that text into stream pieces. Immutable. */
-record MockAnswer(String id, String model, String text, int promptTokens, int completionTokens, long createdSeconds) {
+/**
+ * What the mock answers to one request, and how it splits that text into stream pieces. Immutable.
+ *
+ * @param textCompletion whether it answers as a legacy {@code text_completion} rather than a chat completion
+ */
+record MockAnswer(String id, String model, String text, int promptTokens, int completionTokens, long createdSeconds,
+                  boolean textCompletion) {
 
-    MockAnswer(String model, String text, int promptTokens, int completionTokens, long createdSeconds) {
-        this("chatcmpl-mock-" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE), model, text,
-                promptTokens, completionTokens, createdSeconds);
+    MockAnswer(String model, String text, int promptTokens, int completionTokens, long createdSeconds,
+               boolean textCompletion) {
+        this((textCompletion ? "cmpl-mock-" : "chatcmpl-mock-")
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE), model, text,
+                promptTokens, completionTokens, createdSeconds, textCompletion);
     }
 
     /** The text cut into at most {@code chunks} pieces of near-equal length, never splitting a code point. */

@@ -12,7 +12,8 @@ import nexus.shared.db.MockSettings;
 
 /**
  * The mock's answer in OpenAI's wire format: a {@code chat.completion}, or the chunks an OpenAI server streams
- * (role, content pieces, finish, usage), with the configured delay before each content piece. One reader thread.
+ * (role, content pieces, finish, usage), with the configured delay before each content piece; for a legacy
+ * completion the same as {@code text_completion} objects with {@code choices[].text}. One reader thread.
  */
 final class MockExchange implements nexus.proxy.upstream.Exchange {
 
@@ -30,13 +31,17 @@ final class MockExchange implements nexus.proxy.upstream.Exchange {
 
     @Override
     public byte[] body() throws IOException {
-        ObjectNode completion = envelope("chat.completion");
+        ObjectNode completion = envelope(answer.textCompletion() ? "text_completion" : "chat.completion");
         ObjectNode choice = completion.putArray("choices").addObject();
         choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        message.put("content", answer.text());
-        message.putNull("refusal");
+        if (answer.textCompletion()) {
+            choice.put("text", answer.text());
+        } else {
+            ObjectNode message = choice.putObject("message");
+            message.put("role", "assistant");
+            message.put("content", answer.text());
+            message.putNull("refusal");
+        }
         choice.putNull("logprobs");
         choice.put("finish_reason", "stop");
         usage(completion);
@@ -62,6 +67,9 @@ final class MockExchange implements nexus.proxy.upstream.Exchange {
     private record Step(String payload, boolean pauseBefore) {}
 
     private Deque<Step> script() throws IOException {
+        if (answer.textCompletion()) {
+            return textScript();
+        }
         String prefix = "{\"id\":" + mapper.writeValueAsString(answer.id())
                 + ",\"object\":\"chat.completion.chunk\",\"created\":" + answer.createdSeconds()
                 + ",\"model\":" + mapper.writeValueAsString(answer.model()) + ",\"choices\":[{\"index\":0,\"delta\":";
@@ -74,11 +82,32 @@ final class MockExchange implements nexus.proxy.upstream.Exchange {
                     + "},\"logprobs\":null,\"finish_reason\":null}]}", pauses));
         }
         script.add(new Step(prefix + "{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}", false));
-        ObjectNode usageChunk = envelope("chat.completion.chunk");
+        script.add(usageStep("chat.completion.chunk"));
+        return script;
+    }
+
+    /** A legacy completion stream: one {@code text_completion} per piece, a finish, and the usage. */
+    private Deque<Step> textScript() throws IOException {
+        String prefix = "{\"id\":" + mapper.writeValueAsString(answer.id())
+                + ",\"object\":\"text_completion\",\"created\":" + answer.createdSeconds()
+                + ",\"model\":" + mapper.writeValueAsString(answer.model()) + ",\"choices\":[{\"index\":0,\"text\":";
+        boolean pauses = settings.delayMillis() > 0;
+        Deque<Step> script = new ArrayDeque<>();
+        for (String piece : answer.pieces(settings.chunks())) {
+            script.add(new Step(prefix + mapper.writeValueAsString(piece) + ",\"logprobs\":null,\"finish_reason\":null}]}",
+                    pauses));
+        }
+        script.add(new Step(prefix + "\"\",\"logprobs\":null,\"finish_reason\":\"stop\"}]}", false));
+        script.add(usageStep("text_completion"));
+        return script;
+    }
+
+    /** The last chunk, as an upstream asked for {@code stream_options.include_usage} sends it. */
+    private Step usageStep(String object) throws IOException {
+        ObjectNode usageChunk = envelope(object);
         usageChunk.putArray("choices");
         usage(usageChunk);
-        script.add(new Step(mapper.writeValueAsString(usageChunk), false));
-        return script;
+        return new Step(mapper.writeValueAsString(usageChunk), false);
     }
 
     private ObjectNode envelope(String object) {

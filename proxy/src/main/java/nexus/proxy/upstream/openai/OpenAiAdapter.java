@@ -3,6 +3,8 @@ package nexus.proxy.upstream.openai;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import nexus.proxy.chat.ChatRequest;
+import nexus.proxy.endpoints.Endpoint;
+import nexus.proxy.endpoints.EndpointRequest;
 import nexus.proxy.routing.Target;
 import nexus.proxy.upstream.Exchange;
 import nexus.proxy.upstream.HttpExchange;
@@ -36,6 +38,23 @@ public final class OpenAiAdapter implements UpstreamAdapter {
         UpstreamCall call = UpstreamCall.start(http.forProvider(provider), watchdog,
                 OpenAiRequests.postJson(provider, "chat/completions", body, stream), provider, stream,
                 (status, error) -> UpstreamFailures.status(provider, status, error, mapper));
+        return new HttpExchange(call, provider);
+    }
+
+    /** An OpenAI-compatible server serves them all, at the same paths under its URL. */
+    @Override
+    public boolean serves(Endpoint endpoint) {
+        return true;
+    }
+
+    @Override
+    public Exchange open(EndpointRequest request, Target target) {
+        Provider provider = target.provider();
+        boolean stream = request.stream();
+        UpstreamCall call = UpstreamCall.start(http.forProvider(provider), watchdog,
+                OpenAiRequests.postJson(provider, request.endpoint().upstreamPath(),
+                        request.upstreamBody(target.model(), mapper), stream),
+                provider, stream, (status, error) -> UpstreamFailures.status(provider, status, error, mapper));
         return new HttpExchange(call, provider);
     }
 }

@@ -1,0 +1,92 @@
+package nexus.proxy.chat;
+
+import java.io.IOException;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import nexus.proxy.upstream.Exchange;
+import nexus.proxy.upstream.UpstreamFailures;
+import nexus.proxy.usage.RecordedCall;
+import nexus.proxy.usage.TokenUsage;
+import nexus.shared.error.ApiError;
+
+/**
+ * Relays one upstream stream of OpenAI chunks into a sink: each chunk watched by a {@link StreamAccounting}, flushed
+ * as soon as nothing more has arrived behind it, the usage chunk hidden unless asked for; a complete stream ends
+ * with {@code done}, a broken one with one error event. Shared by chat (SSE and WebSocket) and legacy completions.
+ * Stateless and thread-safe.
+ */
+public final class StreamRelay {
+
+    /** The status recorded when the client went away first (nginx's convention, and Javalin's). */
+    public static final int CLIENT_CLOSED = 499;
+    private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
+
+    private final ObjectMapper mapper;
+
+    public StreamRelay(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    /**
+     * How a relayed stream ended, as its usage row records it.
+     *
+     * @param error the error its last event showed, or null
+     */
+    public record Outcome(int status, String errorCode, boolean truncated, ApiError error, TokenUsage used) {}
+
+    /** Relays the whole stream; {@code usedTokens} tells what it cost once it ended (reported, else estimated). */
+    public Outcome relay(RecordedCall call, Exchange exchange, ChunkSink sink, StreamAccounting accounting,
+                         Function<StreamAccounting, TokenUsage> usedTokens) {
+        try {
+            sink.begin();
+            ApiError broken = pump(call, exchange, sink, accounting);
+            TokenUsage used = usedTokens.apply(accounting);
+            if (broken == null) {
+                sink.done(new StreamSummary(accounting.completionId(), call.requestId(), call.conversationId(), used));
+                return new Outcome(200, null, false, null, used);
+            }
+            log.warn("Stream of request {} from provider '{}' broke off: {}", call.requestId(),
+                    call.target().provider().name(), broken.getMessage());
+            try {
+                sink.error(broken);
+            } catch (ClientGoneException gone) {
+                log.debug("Client of request {} left before the error event", call.requestId());
+            }
+            return new Outcome(broken.status(), broken.code(), true, broken, used);
+        } catch (ClientGoneException gone) {
+            log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
+            return new Outcome(CLIENT_CLOSED, "client_closed_request", true, null, usedTokens.apply(accounting));
+        }
+    }
+
+    /** Forwards chunks until the upstream's [DONE] (null) or a break (the error to show). */
+    private ApiError pump(RecordedCall call, Exchange exchange, ChunkSink sink, StreamAccounting accounting) {
+        while (true) {
+            String chunk;
+            try {
+                chunk = exchange.nextChunk();
+            } catch (IOException e) {
+                return UpstreamFailures.ofRead(call.target().provider(), e);
+            }
+            if (chunk == null) {
+                return null;
+            }
+            switch (accounting.inspect(chunk)) {
+                case FORWARD -> {
+                    sink.chunk(chunk);
+                    if (!exchange.hasBufferedData()) {
+                        sink.flush();  // every event leaves as soon as nothing more has arrived behind it
+                    }
+                }
+                case HIDE -> { }
+                case ERROR -> {
+                    return UpstreamFailures.inStream(call.target().provider(), chunk, mapper);
+                }
+            }
+        }
+    }
+}

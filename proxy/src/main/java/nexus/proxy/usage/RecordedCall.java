@@ -1,0 +1,25 @@
+package nexus.proxy.usage;
+
+import nexus.proxy.routing.Target;
+
+/**
+ * One proxied request as its usage row names it: who asked, where it went, through which entry point, and when it
+ * started ({@code startNanos} for latencies, {@code startMillis} for the row's time).
+ */
+public interface RecordedCall {
+
+    String requestId();
+
+    String conversationId();
+
+    String apiKey();
+
+    Target target();
+
+    /** What the usage row calls the entry point, e.g. {@code chat.completions} or {@code embeddings}. */
+    String endpoint();
+
+    long startNanos();
+
+    long startMillis();
+}
