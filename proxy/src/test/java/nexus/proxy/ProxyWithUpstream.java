@@ -113,6 +113,13 @@ public final class ProxyWithUpstream implements BeforeEachCallback, AfterEachCal
         }
     }
 
+    /** Posts {@code json} to a proxy path with {@link #KEY} and reads the answer whole. */
+    public Reply post(String path, String json) throws IOException {
+        try (Response response = proxy.execute(proxy.post(path, KEY, json))) {
+            return Reply.of(response);
+        }
+    }
+
     /** Waits for the usage row of the request and checks it is the only one. */
     public Usage onlyRow() {
         List<Usage> rows = proxy.awaitUsageRows(1);

@@ -55,8 +55,7 @@ public final class EndpointService {
             if (rule.rewritesAnswer()) {
                 completeRewritten(call, rule, exchange, response);
             } else {
-                JsonRelay.Seen seen = jsonRelay.relay(exchange.bodyStream(), response, rule.answerFields(),
-                        call.target().provider().name());
+                JsonRelay.Seen seen = relay(call, rule, exchange, response);
                 TokenUsage used = rule.reported(seen.fields());
                 if (used == null) {
                     used = estimate(call, rule, rule.generatedText(seen.fields()));
@@ -66,6 +65,7 @@ public final class EndpointService {
         } catch (IOException e) {
             ApiError error = UpstreamFailures.ofRead(call.target().provider(), e);
             if (!response.isCommitted()) {
+                response.resetBuffer();  // what was relayed so far never left: the client gets a clean error
                 throw failed(call, error);
             }
             log.warn("Answer of request {} from provider '{}' broke off: {}", call.requestId(),
@@ -75,6 +75,17 @@ public final class EndpointService {
             log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
             usage.record(call, false, StreamRelay.CLIENT_CLOSED, "client_closed_request", true,
                     estimate(call, rule, ""), 0, 0);
+        }
+    }
+
+    /** Relays the answer as it arrives; one that does not even start as JSON is recorded as failed. */
+    private JsonRelay.Seen relay(EndpointCall call, EndpointRules rule, Exchange exchange,
+                                 HttpServletResponse response) throws IOException {
+        try {
+            return jsonRelay.relay(exchange.bodyStream(), response, rule.answerFields(),
+                    call.target().provider().name());
+        } catch (ApiError notJson) {
+            throw failed(call, notJson);
         }
     }
 

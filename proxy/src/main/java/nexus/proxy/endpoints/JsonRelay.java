@@ -52,6 +52,7 @@ final class JsonRelay {
         ObjectNode fields = mapper.createObjectNode();
         int dataEntries = 0;
         try (JsonParser parser = mapper.createParser(tee)) {
+            parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);  // the rest of the answer is relayed after it
             parser.nextToken();
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String name = parser.currentName();
