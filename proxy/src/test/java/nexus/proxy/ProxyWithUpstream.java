@@ -127,6 +127,15 @@ public final class ProxyWithUpstream implements BeforeEachCallback, AfterEachCal
         return rows.getFirst();
     }
 
+    /** A 400 {@code invalid_request} naming {@code param}, after which no upstream was called and nothing recorded. */
+    public void assertRefusedUntouched(Reply reply, String param) {
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(ErrorBody.of(reply.body()).withoutMessage())
+                .isEqualTo(ErrorBody.of("invalid_request_error", "invalid_request", param));
+        assertThat(upstream.getRequestCount()).isZero();
+        assertThat(proxy.usageRows()).isEmpty();
+    }
+
     /** A row for a request that failed before any answer began: no tokens, nothing truncated. */
     public static void assertFailedBeforeAnswer(Usage row, int status, String errorCode) {
         assertThat(row.status()).isEqualTo(status);

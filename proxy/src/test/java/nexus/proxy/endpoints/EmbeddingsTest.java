@@ -118,11 +118,7 @@ class EmbeddingsTest {
             throws Exception {
         Reply reply = gateway.post("/v1/embeddings", body);
 
-        assertThat(reply.status()).isEqualTo(400);
-        ErrorBody error = ErrorBody.of(reply.body());
-        assertThat(error.withoutMessage()).isEqualTo(ErrorBody.of("invalid_request_error", "invalid_request", param));
-        assertThat(gateway.upstream().getRequestCount()).isZero();
-        assertThat(gateway.proxy().usageRows()).isEmpty();
+        gateway.assertRefusedUntouched(reply, param);
     }
 
     @Test

@@ -3,6 +3,7 @@ package nexus.proxy.endpoints;
 import static nexus.proxy.ProxyWithUpstream.assertFailedBeforeAnswer;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -31,8 +32,24 @@ class EndpointFaultsTest {
 
     @BeforeEach
     void addModels() {
+        addModels(gateway.providerId());
+    }
+
+    /** A model of each type besides chat, named m-embedding, m-rerank and m-image. */
+    private void addModels(long providerId) {
         for (ModelType type : new ModelType[] {ModelType.EMBEDDING, ModelType.RERANK, ModelType.IMAGE}) {
-            gateway.proxy().addModel(gateway.providerId(), "m-" + type.wireName(), type);
+            gateway.proxy().addModel(providerId, "m-" + type.wireName(), type);
+        }
+    }
+
+    /** A second provider of the kind at the URL, for its own key, with gpt-4 and the models of each type. */
+    private void addProvider(String name, ProviderKind kind, String url, String key) {
+        addModels(gateway.proxy().addProvider(name, kind, url, key, "gpt-4"));
+    }
+
+    private Reply post(Endpoint endpoint, String key) throws IOException {
+        try (var response = gateway.proxy().execute(gateway.proxy().post(endpoint.path(), key, request(endpoint)))) {
+            return Reply.of(response);
         }
     }
 
@@ -70,21 +87,25 @@ class EndpointFaultsTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        long down = gateway.proxy().addProvider("Down", ProviderKind.OPENAI, "http://127.0.0.1:" + closedPort + "/v1",
-                "down-key", "gpt-4");
-        for (ModelType type : new ModelType[] {ModelType.EMBEDDING, ModelType.RERANK, ModelType.IMAGE}) {
-            gateway.proxy().addModel(down, "m-" + type.wireName(), type);
-        }
+        addProvider("Down", ProviderKind.OPENAI, "http://127.0.0.1:" + closedPort + "/v1", "down-key");
 
-        Reply reply;
-        try (var response = gateway.proxy().execute(gateway.proxy().post(endpoint.path(), "down-key",
-                request(endpoint)))) {
-            reply = Reply.of(response);
-        }
+        Reply reply = post(endpoint, "down-key");
 
         assertThat(reply.status()).isEqualTo(502);
         assertThat(ErrorBody.of(reply.body()).code()).isEqualTo("upstream_unavailable");
         assertFailedBeforeAnswer(gateway.onlyRow(), 502, "upstream_unavailable");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Endpoint.class)
+    void a_provider_of_a_kind_that_does_not_serve_the_endpoint_is_a_400_and_records_nothing(Endpoint endpoint)
+            throws Exception {
+        addProvider("Claude", ProviderKind.ANTHROPIC, gateway.upstream().url("/v1").toString(), "claude-key");
+
+        Reply reply = post(endpoint, "claude-key");
+
+        gateway.assertRefusedUntouched(reply, "model");
+        assertThat(ErrorBody.of(reply.body()).message()).contains("Claude", "anthropic", endpoint.path());
     }
 
     @ParameterizedTest
