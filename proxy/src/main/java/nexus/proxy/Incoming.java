@@ -3,6 +3,7 @@ package nexus.proxy;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
+import java.util.function.Function;
 
 import io.javalin.http.Context;
 import io.javalin.http.Header;
@@ -22,17 +23,27 @@ import nexus.shared.error.ApiError;
 public record Incoming(long startNanos, long startMillis, String requestId, String conversationId, String apiKey,
                        Routes routes, Caller caller, byte[] body) {
 
-    /** Names the request, authenticates it (401 on a bad key) and reads its body (413 over the limit). */
+    /**
+     * Names the request, authenticates it by its {@code Authorization: Bearer} key (401 on a bad key) and reads its
+     * body (413 over the limit).
+     */
     public static Incoming read(Context ctx, RoutingTable routing, Clock clock, long maxRequestBytes) {
+        return read(ctx, routing, clock, maxRequestBytes,
+                request -> BearerKey.from(request.header(Header.AUTHORIZATION)));
+    }
+
+    /** The same, with the key taken from the request by {@code apiKey}, which throws the 401 when there is none. */
+    public static Incoming read(Context ctx, RoutingTable routing, Clock clock, long maxRequestBytes,
+                                Function<Context, String> apiKey) {
         long startNanos = System.nanoTime();
         String requestId = RequestIds.create();
         ctx.header(RequestIds.HEADER, requestId);
         String conversationId = ConversationIds.fromClient(ctx.header(ConversationIds.HEADER), ConversationIds.HEADER);
         ctx.header(ConversationIds.HEADER, conversationId);
-        String apiKey = BearerKey.from(ctx.header(Header.AUTHORIZATION));
+        String key = apiKey.apply(ctx);
         Routes routes = routing.current();
-        Caller caller = routes.authenticate(apiKey);
-        return new Incoming(startNanos, clock.millis(), requestId, conversationId, apiKey, routes, caller,
+        Caller caller = routes.authenticate(key);
+        return new Incoming(startNanos, clock.millis(), requestId, conversationId, key, routes, caller,
                 body(ctx, maxRequestBytes));
     }
 

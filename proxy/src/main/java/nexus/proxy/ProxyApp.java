@@ -13,6 +13,8 @@ import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.anthropic.MessagesHandler;
+import nexus.proxy.anthropic.MessagesRelay;
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.endpoints.Endpoint;
@@ -55,9 +57,13 @@ public final class ProxyApp implements AutoCloseable {
         this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
                 : MessageStore.disabled();
         this.watchdog = new UpstreamWatchdog(config.upstreamReadTimeout());
-        var adapters = new UpstreamAdapters(new UpstreamClients(upstreamHttp), watchdog, mapper, tokens, clock);
+        var clients = new UpstreamClients(upstreamHttp);
+        var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);
         ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
         var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock,
+                config.maxRequestBytes()));
+        var anthropicMessages = inFlight.guard(new MessagesHandler(routing, chat,
+                new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock,
                 config.maxRequestBytes()));
         var models = new ModelsHandler(routing);
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
@@ -82,6 +88,7 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/v1/chat/completions", completions);
             javalin.routes.post("/chat/completions", completions);
             javalin.routes.post("/api/proxy/chat/completions", completions);
+            javalin.routes.post("/v1/messages", anthropicMessages);
             javalin.routes.get("/v1/models", models);
             javalin.routes.get("/models", models);
             javalin.routes.get("/api/proxy/models", models);

@@ -10,10 +10,14 @@ import io.javalin.validation.ValidationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.anthropic.AnthropicErrors;
 import nexus.proxy.chat.ClientGoneException;
 import nexus.shared.error.ApiError;
 
-/** The only place the proxy turns an exception into a response: always OpenAI's error envelope, never a trace. */
+/**
+ * The only place the proxy turns an exception into a response, never with a trace: OpenAI's error envelope, or
+ * Anthropic's on the Anthropic Messages endpoint.
+ */
 final class ProxyErrors {
 
     private static final Logger log = LoggerFactory.getLogger(ProxyErrors.class);
@@ -44,6 +48,7 @@ final class ProxyErrors {
             log.debug("Error after the response began, not rendered: {}", error.getMessage());
             return;
         }
-        ctx.status(error.status()).json(error.toEnvelope());
+        ctx.status(error.status()).json(AnthropicErrors.speakAnthropic(ctx.path()) ? AnthropicErrors.envelope(error)
+                : error.toEnvelope());
     }
 }

@@ -1,5 +1,7 @@
 package nexus.proxy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -104,6 +106,15 @@ public final class ProxyServer implements AutoCloseable {
         return request.build();
     }
 
+    /** A POST of a JSON body to a proxy path with headers given as name, value, name, value … */
+    public Request postWithHeaders(String path, String json, String... headers) {
+        Request.Builder request = new Request.Builder().url(url(path)).post(RequestBody.create(json, JSON));
+        for (int index = 0; index < headers.length; index += 2) {
+            request.header(headers[index], headers[index + 1]);
+        }
+        return request.build();
+    }
+
     public Response execute(Request request) throws IOException {
         return client.newCall(request).execute();
     }
@@ -115,6 +126,23 @@ public final class ProxyServer implements AutoCloseable {
     /** Polls the usage table until {@code count} rows are there (they are written off the request path). */
     public List<Usage> awaitUsageRows(int count) {
         return awaitUsageRows(rows -> rows.size() >= count);
+    }
+
+    /**
+     * The usage rows of every request answered so far, for asserting what was not recorded: a request to a mock
+     * provider added for the purpose is sent now, and once its row is there every earlier row is too (rows are written
+     * in the order they were queued). The barrier's own row is left out.
+     */
+    public List<Usage> usageRowsBeforeABarrier() throws IOException {
+        addProvider("Barrier", ProviderKind.MOCK, "mock://local?delay_ms=0", "barrier-key", "barrier-model");
+        String barrierId;
+        try (Response response = execute(post("/v1/chat/completions", "barrier-key",
+                "{\"model\":\"barrier-model\",\"messages\":[{\"role\":\"user\",\"content\":\"barrier\"}]}"))) {
+            barrierId = response.header(RequestIds.HEADER);
+        }
+        List<Usage> rows = awaitUsageRows(found -> found.stream().anyMatch(row -> row.requestId().equals(barrierId)));
+        assertThat(rows).extracting(Usage::requestId).contains(barrierId);
+        return rows.stream().filter(row -> !row.requestId().equals(barrierId)).toList();
     }
 
     public List<Usage> awaitUsageRows(Predicate<List<Usage>> condition) {

@@ -55,8 +55,9 @@ public final class ProxyWithUpstream implements BeforeEachCallback, AfterEachCal
         this(providerName, kind, model, UnaryOperator.identity());
     }
 
-    private ProxyWithUpstream(String providerName, ProviderKind kind, String model,
-                              UnaryOperator<NexusConfig> configure) {
+    /** A provider of the given name and kind at the upstream serving {@code model}, and the test defaults changed. */
+    public ProxyWithUpstream(String providerName, ProviderKind kind, String model,
+                             UnaryOperator<NexusConfig> configure) {
         this.providerName = providerName;
         this.kind = kind;
         this.model = model;

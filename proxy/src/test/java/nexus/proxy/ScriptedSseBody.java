@@ -26,7 +26,7 @@ public final class ScriptedSseBody implements MockResponseBody {
 
     private sealed interface Step permits Event, Await, Repeat {}
 
-    private record Event(String payload) implements Step {}
+    private record Event(String name, String payload) implements Step {}
 
     private record Await(CountDownLatch latch) implements Step {}
 
@@ -34,7 +34,13 @@ public final class ScriptedSseBody implements MockResponseBody {
 
     /** Sends one {@code data:} event. */
     public ScriptedSseBody event(String payload) {
-        steps.add(new Event(payload));
+        steps.add(new Event(null, payload));
+        return this;
+    }
+
+    /** Sends one event with an {@code event:} name, as Anthropic names them. */
+    public ScriptedSseBody event(String name, String payload) {
+        steps.add(new Event(name, payload));
         return this;
     }
 
@@ -89,11 +95,11 @@ public final class ScriptedSseBody implements MockResponseBody {
     public void writeTo(BufferedSink sink) throws IOException {
         for (Step step : steps) {
             switch (step) {
-                case Event event -> send(sink, event.payload());
+                case Event event -> send(sink, event.name(), event.payload());
                 case Await await -> awaitRelease(await.latch());
                 case Repeat repeat -> {
                     for (int index = 0; index < repeat.times(); index++) {
-                        send(sink, repeat.payload());
+                        send(sink, null, repeat.payload());
                         pause(repeat.pause());
                     }
                 }
@@ -103,8 +109,9 @@ public final class ScriptedSseBody implements MockResponseBody {
         finished.countDown();
     }
 
-    private void send(BufferedSink sink, String payload) throws IOException {
-        byte[] event = ("data: " + payload + "\n\n").getBytes(StandardCharsets.UTF_8);
+    private void send(BufferedSink sink, String name, String payload) throws IOException {
+        byte[] event = ((name == null ? "" : "event: " + name + "\n") + "data: " + payload + "\n\n")
+                .getBytes(StandardCharsets.UTF_8);
         write(sink, (Long.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         write(sink, event);
         write(sink, "\r\n".getBytes(StandardCharsets.US_ASCII));

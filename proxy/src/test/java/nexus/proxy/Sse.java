@@ -29,6 +29,30 @@ public final class Sse {
         return events;
     }
 
+    /** One event of a stream with its {@code event:} name (null when it has none), as Anthropic's streams name them. */
+    public record Event(String name, String data) {
+
+        /** The data as JSON. */
+        public JsonNode json() {
+            return tree(data);
+        }
+    }
+
+    /** Every event of a whole stream body with its name, in order. */
+    public static List<Event> events(String body) {
+        List<Event> events = new ArrayList<>();
+        for (String event : body.split("\n\n")) {
+            List<String> lines = event.lines().toList();
+            String data = dataOf(lines);
+            if (data != null) {
+                String name = lines.stream().filter(line -> line.startsWith("event:"))
+                        .map(line -> line.substring("event:".length()).strip()).findFirst().orElse(null);
+                events.add(new Event(name, data));
+            }
+        }
+        return events;
+    }
+
     /** Reads the next event's data from a live stream; null when the stream ends first. */
     public static String next(BufferedSource source) throws IOException {
         List<String> lines = new ArrayList<>();

@@ -44,7 +44,7 @@ public final class ChatCompletionsHandler implements Handler {
         if (request.stream()) {
             chat.stream(call, new SseSink(ctx.res(), mapper));
         } else {
-            writeWhole(ctx.res(), chat.complete(call));
+            writeWhole(ctx.res(), chat.complete(call).body());
         }
     }
 

@@ -1,14 +1,13 @@
 package nexus.proxy.chat;
 
 import java.io.IOException;
-import java.time.Instant;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.JsonTrees;
 import nexus.proxy.messages.MessageStore;
 import nexus.proxy.upstream.Exchange;
 import nexus.proxy.upstream.UntranslatableRequestException;
@@ -44,11 +43,11 @@ public final class ChatService {
         this.relay = new StreamRelay(mapper);
     }
 
-    /** A non-streamed answer: the upstream's {@code chat.completion} bytes as they came. */
-    public byte[] complete(ChatCall call) {
+    /** A non-streamed answer, with the upstream's {@code chat.completion} bytes as they came. */
+    public Completion complete(ChatCall call) {
         try (Exchange exchange = open(call, false)) {
             byte[] body = exchange.body();
-            JsonNode completion = parseObject(body);
+            JsonNode completion = JsonTrees.objectOrNull(body, mapper);
             if (completion == null) {
                 throw failed(call, false, ApiError.upstreamUnavailable("The upstream provider '"
                         + call.target().provider().name() + "' answered with a body that is not a JSON object."));
@@ -59,7 +58,7 @@ public final class ChatService {
             }
             usage.record(call, false, 200, null, false, used, 0, 0);
             store(call, false, 200, completion, null);
-            return body;
+            return new Completion(body, completion, used);
         } catch (IOException e) {
             throw failed(call, false, UpstreamFailures.ofRead(call.target().provider(), e));
         }
@@ -116,32 +115,7 @@ public final class ChatService {
     }
 
     private void store(ChatCall call, boolean stream, int status, JsonNode response, ApiError error) {
-        if (!messages.enabled()) {
-            return;
-        }
-        ObjectNode line = mapper.createObjectNode();
-        line.put("request_id", call.requestId());
-        line.put("conversation_id", call.conversationId());
-        line.put("time", Instant.ofEpochMilli(call.startMillis()).toString());
-        line.put("provider", call.target().provider().name());
-        line.put("model", call.target().model());
-        line.put("stream", stream);
-        line.put("status", status);
-        line.set("messages", call.request().messages());
-        line.set("response", response);
-        if (error != null) {
-            line.set("error", mapper.valueToTree(error.toEnvelope().error()));
-        }
-        messages.append(call.conversationId(), line);
-    }
-
-    private JsonNode parseObject(byte[] body) {
-        try {
-            JsonNode tree = mapper.readTree(body);
-            return tree != null && tree.isObject() ? tree : null;
-        } catch (IOException e) {
-            return null;
-        }
+        messages.store(call, stream, status, call.request().messages(), response, error);
     }
 
     private static String completionText(JsonNode completion) {

@@ -28,12 +28,17 @@ public final class SseSink implements ChunkSink {
 
     @Override
     public void begin() {
+        out = startEventStream(response);
+    }
+
+    /** Sets a 200 event-stream answer's status and headers; they leave with the first flushed event. */
+    public static OutputStream startEventStream(HttpServletResponse response) {
         response.setStatus(200);
         response.setContentType("text/event-stream; charset=utf-8");
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no");
         try {
-            out = response.getOutputStream();  // the headers leave with the first flushed event
+            return response.getOutputStream();
         } catch (IOException e) {
             throw new ClientGoneException(e);
         }

@@ -23,6 +23,8 @@ public final class StreamRelay {
 
     /** The status recorded when the client went away first (nginx's convention, and Javalin's). */
     public static final int CLIENT_CLOSED = 499;
+    /** The error code recorded with {@link #CLIENT_CLOSED}. */
+    public static final String CLIENT_CLOSED_CODE = "client_closed_request";
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
 
     private final ObjectMapper mapper;
@@ -59,7 +61,7 @@ public final class StreamRelay {
             return new Outcome(broken.status(), broken.code(), true, broken, used);
         } catch (ClientGoneException gone) {
             log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
-            return new Outcome(CLIENT_CLOSED, "client_closed_request", true, null, usedTokens.apply(accounting));
+            return new Outcome(CLIENT_CLOSED, CLIENT_CLOSED_CODE, true, null, usedTokens.apply(accounting));
         }
     }
 

@@ -6,13 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import nexus.proxy.usage.RecordedCall;
+import nexus.shared.error.ApiError;
 
 /**
  * Appends each exchange (the request's messages and the full response) as one JSON line to
@@ -55,11 +60,30 @@ public final class MessageStore implements AutoCloseable {
         return directory != null;
     }
 
-    /** Queues one line for a conversation's file; never blocks on the disk. */
-    public void append(String conversationId, ObjectNode line) {
-        if (directory != null) {
-            queue.add(new Entry(conversationId, line));
+    /**
+     * Queues one exchange for its conversation's file, never blocking on the disk: the call, whether it streamed, the
+     * status it ended with, the request's messages, the answer (null when there was none) and the error the client
+     * saw (null when none).
+     */
+    public void store(RecordedCall call, boolean stream, int status, JsonNode messages, JsonNode response,
+                      ApiError error) {
+        if (directory == null) {
+            return;
         }
+        ObjectNode line = mapper.createObjectNode();
+        line.put("request_id", call.requestId());
+        line.put("conversation_id", call.conversationId());
+        line.put("time", Instant.ofEpochMilli(call.startMillis()).toString());
+        line.put("provider", call.target().provider().name());
+        line.put("model", call.target().model());
+        line.put("stream", stream);
+        line.put("status", status);
+        line.set("messages", messages);
+        line.set("response", response);
+        if (error != null) {
+            line.set("error", mapper.valueToTree(error.toEnvelope().error()));
+        }
+        queue.add(new Entry(call.conversationId(), line));
     }
 
     private void writeLoop() {

@@ -108,14 +108,7 @@ final class AnthropicStream {
     private List<String> messageDelta(JsonNode event) {
         JsonNode latest = event.path("usage");
         if (latest.isObject()) {
-            if (usage == null) {
-                usage = mapper.createObjectNode();
-            }
-            latest.properties().forEach(field -> {
-                if (!field.getValue().isNull()) {
-                    usage.set(field.getKey(), field.getValue());
-                }
-            });
+            usage = AnthropicUsage.merged(usage, latest, mapper);
         }
         String finishReason = AnthropicResponses.finishReason(event.path("delta").path("stop_reason").asText(null));
         return finishReason == null ? List.of() : List.of(chunk(delta(), finishReason));

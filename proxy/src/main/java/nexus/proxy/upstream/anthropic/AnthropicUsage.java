@@ -9,12 +9,26 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * {@code input_tokens} leaves the cache out); both cache counts are kept as they came, for the client and the usage
  * row. Stateless.
  */
-final class AnthropicUsage {
+public final class AnthropicUsage {
 
     private AnthropicUsage() {}
 
+    /**
+     * The usage of a stream so far, after a {@code message_delta}'s {@code usage}: its counts replace the earlier ones
+     * (they are cumulative), the fields it leaves out or sends as null keep theirs. {@code usage} may be null.
+     */
+    public static ObjectNode merged(ObjectNode usage, JsonNode latest, ObjectMapper mapper) {
+        ObjectNode merged = usage != null ? usage : mapper.createObjectNode();
+        latest.properties().forEach(field -> {
+            if (!field.getValue().isNull()) {
+                merged.set(field.getKey(), field.getValue());
+            }
+        });
+        return merged;
+    }
+
     /** The OpenAI {@code usage} object, or null when the node has no token counts. */
-    static ObjectNode toOpenAi(JsonNode usage, ObjectMapper mapper) {
+    public static ObjectNode toOpenAi(JsonNode usage, ObjectMapper mapper) {
         if (usage == null || !usage.path("input_tokens").canConvertToLong()
                 || !usage.path("output_tokens").canConvertToLong()) {
             return null;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import nexus.proxy.ErrorBody;
+import nexus.proxy.OpenAiReplies;
 import nexus.proxy.ProxyServer;
 import nexus.proxy.Sse;
 import nexus.proxy.usage.TokenCounter;
@@ -136,6 +137,53 @@ class MockProviderTest {
 
         assertThat(events.stream().filter(event -> event.startsWith("{")).map(Sse::content)
                 .filter(content -> content != null && !content.isEmpty()).toList()).containsExactly("H", "i");
+    }
+
+    @Test
+    void the_anthropic_messages_endpoint_gets_the_echo_as_an_anthropic_message() throws Exception {
+        String anthropic = "{\"model\":\"" + MODEL + "\",\"max_tokens\":50,\"system\":\"You echo.\","
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"An earlier question\"},"
+                + "{\"role\":\"assistant\",\"content\":\"An earlier answer\"},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + LAST_USER + "\"}]}]}";
+
+        JsonNode message;
+        try (Response response = proxy.execute(proxy.post("/v1/messages", KEY, anthropic))) {
+            assertThat(response.code()).isEqualTo(200);
+            message = Sse.tree(response.body().string());
+        }
+
+        assertThat(message.path("type").asText()).isEqualTo("message");
+        assertThat(message.path("model").asText()).isEqualTo(MODEL);
+        assertThat(message.path("content")).isEqualTo(Sse.tree(
+                "[{\"type\":\"text\",\"text\":" + OpenAiReplies.quote(LAST_USER) + "}]"));
+        assertThat(message.path("stop_reason").asText()).isEqualTo("end_turn");
+        Usage row = proxy.awaitUsageRows(1).getFirst();
+        assertThat(row.endpoint()).isEqualTo("messages");
+        assertThat(row.usageSource()).isEqualTo(UsageSource.REPORTED);
+        assertThat(message.path("usage").path("input_tokens").asLong()).isEqualTo(row.promptTokens()).isPositive();
+        assertThat(message.path("usage").path("output_tokens").asLong())
+                .isEqualTo(row.completionTokens()).isEqualTo(tokens.count(LAST_USER, MODEL));
+    }
+
+    @Test
+    void the_anthropic_messages_endpoint_streams_the_echo_as_text_deltas() throws Exception {
+        List<Sse.Event> events;
+        try (Response response = proxy.execute(proxy.post("/v1/messages", KEY, "{\"model\":\"" + MODEL
+                + "\",\"max_tokens\":50,\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":"
+                + OpenAiReplies.quote(LAST_USER) + "}]}"))) {
+            assertThat(response.code()).isEqualTo(200);
+            events = Sse.events(response.body().string());
+        }
+
+        List<String> deltas = events.stream().filter(event -> event.name().equals("content_block_delta"))
+                .map(event -> event.json().path("delta").path("text").asText()).toList();
+        assertThat(deltas).hasSize(3);
+        assertThat(String.join("", deltas)).isEqualTo(LAST_USER);
+        assertThat(events.getFirst().name()).isEqualTo("message_start");
+        assertThat(events.getLast().name()).isEqualTo("message_stop");
+        JsonNode usage = events.get(events.size() - 2).json().path("usage");
+        assertThat(usage.path("output_tokens").asLong()).isEqualTo(tokens.count(LAST_USER, MODEL));
+        assertThat(proxy.awaitUsageRows(1).getFirst().stream()).isTrue();
     }
 
     @Test

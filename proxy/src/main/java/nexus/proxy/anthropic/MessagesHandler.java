@@ -1,0 +1,103 @@
+package nexus.proxy.anthropic;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.Header;
+
+import nexus.proxy.Incoming;
+import nexus.proxy.chat.ChatCall;
+import nexus.proxy.chat.ChatCompletionsHandler;
+import nexus.proxy.chat.ChatRequest;
+import nexus.proxy.chat.ChatService;
+import nexus.proxy.chat.Completion;
+import nexus.proxy.routing.BearerKey;
+import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.routing.Target;
+import nexus.shared.db.ModelType;
+import nexus.shared.error.ApiError;
+import nexus.shared.error.ErrorCode;
+
+/**
+ * POST /v1/messages, Anthropic's Messages API: HTTP in and out only. A provider of kind anthropic gets the request
+ * as it came; one that speaks OpenAI's format (and the mock) serves it through the translation to a chat completion
+ * and back. Errors are rendered in Anthropic's shape (see ProxyErrors). Thread-safe.
+ */
+public final class MessagesHandler implements Handler {
+
+    public static final String ENDPOINT = "messages";
+    static final String API_KEY_HEADER = "x-api-key";
+    static final String VERSION_HEADER = "anthropic-version";
+    static final String BETA_HEADER = "anthropic-beta";
+
+    private final RoutingTable routing;
+    private final ChatService chat;
+    private final MessagesRelay relay;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+    private final long maxRequestBytes;
+
+    public MessagesHandler(RoutingTable routing, ChatService chat, MessagesRelay relay, ObjectMapper mapper,
+                           Clock clock, long maxRequestBytes) {
+        this.routing = routing;
+        this.chat = chat;
+        this.relay = relay;
+        this.mapper = mapper;
+        this.clock = clock;
+        this.maxRequestBytes = maxRequestBytes;
+    }
+
+    @Override
+    public void handle(Context ctx) {
+        Incoming incoming = Incoming.read(ctx, routing, clock, maxRequestBytes,
+                request -> apiKey(request.header(API_KEY_HEADER), request.header(Header.AUTHORIZATION)));
+        MessagesRequest request = MessagesRequest.parse(incoming.body(), mapper);
+        Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT);
+        switch (target.provider().kind()) {
+            case ANTHROPIC -> relay(ctx, new MessagesCall(incoming.requestId(), incoming.conversationId(),
+                    incoming.apiKey(), target, request, ctx.header(VERSION_HEADER), ctx.header(BETA_HEADER),
+                    incoming.startNanos(), incoming.startMillis()));
+            case OPENAI, MOCK -> translate(ctx, incoming, target, request);
+        }
+    }
+
+    private void relay(Context ctx, MessagesCall call) {
+        if (call.request().stream()) {
+            relay.stream(call, ctx.res());
+        } else {
+            ChatCompletionsHandler.writeWhole(ctx.res(), relay.complete(call));
+        }
+    }
+
+    /** Through a chat completion: the request translated, run as any chat call, the answer translated back. */
+    private void translate(Context ctx, Incoming incoming, Target target, MessagesRequest request) {
+        ChatRequest translated = ChatRequest.fromObject(null, MessagesToChat.translate(request, mapper));
+        ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
+                translated, ENDPOINT, incoming.startNanos(), incoming.startMillis());
+        String messageId = "msg_" + incoming.requestId().substring(incoming.requestId().indexOf('_') + 1);
+        if (request.stream()) {
+            chat.stream(call, new AnthropicSseSink(ctx.res(),
+                    new ChunksToEvents(mapper, messageId, target.model(), request.stopSequences())));
+        } else {
+            Completion completion = chat.complete(call);
+            ChatCompletionsHandler.writeWhole(ctx.res(), ChatToMessage.translate(completion.json(), completion.usage(),
+                    messageId, target.model(), request.stopSequences(), mapper).toString()
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    /** The key from {@code x-api-key}, as Anthropic's SDKs send it, else from {@code Authorization: Bearer}. */
+    static String apiKey(String xApiKey, String authorization) {
+        if (xApiKey != null && !xApiKey.isBlank()) {
+            return xApiKey.strip();
+        }
+        if (authorization == null || authorization.isBlank()) {
+            throw ApiError.of(ErrorCode.MISSING_API_KEY, null,
+                    "You didn't provide an API key. Send it as 'x-api-key: <key>' or 'Authorization: Bearer <key>'.");
+        }
+        return BearerKey.from(authorization);
+    }
+}

@@ -1,0 +1,214 @@
+package nexus.proxy.anthropic;
+
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.servlet.http.HttpServletResponse;
+import okhttp3.MediaType;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import nexus.proxy.JsonTrees;
+import nexus.proxy.chat.ClientGoneException;
+import nexus.proxy.chat.MessageText;
+import nexus.proxy.chat.StreamRelay;
+import nexus.proxy.messages.MessageStore;
+import nexus.proxy.upstream.StreamCutException;
+import nexus.proxy.upstream.UpstreamCall;
+import nexus.proxy.upstream.UpstreamClients;
+import nexus.proxy.upstream.UpstreamFailures;
+import nexus.proxy.upstream.UpstreamWatchdog;
+import nexus.proxy.upstream.anthropic.AnthropicUsage;
+import nexus.proxy.usage.TokenCounter;
+import nexus.proxy.usage.TokenUsage;
+import nexus.proxy.usage.UsageRecorder;
+import nexus.shared.db.Provider;
+import nexus.shared.db.UsageSource;
+import nexus.shared.error.ApiError;
+
+/**
+ * Serves a Messages request from a provider of kind {@code anthropic}: the client's request goes to
+ * {@code {server_url}/messages} as it came, with the provider's key and the client's {@code anthropic-version} and
+ * {@code anthropic-beta}; the answer comes back as it came, the JSON whole or each event as it arrives. Records one
+ * usage row from the usage the answer reports, however the call ends, and stores the exchange when that is on.
+ * Thread-safe.
+ */
+public final class MessagesRelay {
+
+    private static final Logger log = LoggerFactory.getLogger(MessagesRelay.class);
+    /** The API version asked for when the client named none. */
+    static final String DEFAULT_VERSION = "2023-06-01";
+    private static final MediaType JSON = MediaType.get("application/json");
+
+    private final UpstreamClients http;
+    private final UpstreamWatchdog watchdog;
+    private final ObjectMapper mapper;
+    private final TokenCounter tokens;
+    private final UsageRecorder usage;
+    private final MessageStore messages;
+
+    public MessagesRelay(UpstreamClients http, UpstreamWatchdog watchdog, ObjectMapper mapper, TokenCounter tokens,
+                         UsageRecorder usage, MessageStore messages) {
+        this.http = http;
+        this.watchdog = watchdog;
+        this.mapper = mapper;
+        this.tokens = tokens;
+        this.usage = usage;
+        this.messages = messages;
+    }
+
+    /** A non-streamed answer: the upstream's message bytes as they came. */
+    byte[] complete(MessagesCall call) {
+        try (UpstreamCall upstream = open(call, false)) {
+            byte[] body;
+            try {
+                body = upstream.body();
+            } catch (StreamCutException cut) {
+                throw failed(call, false, cut.error());
+            }
+            JsonNode message = JsonTrees.objectOrNull(body, mapper);
+            if (message == null) {
+                throw failed(call, false, ApiError.upstreamUnavailable("The upstream provider '"
+                        + provider(call).name() + "' answered with a body that is not a JSON object."));
+            }
+            TokenUsage used = TokenUsage.reported(AnthropicUsage.toOpenAi(message.get("usage"), mapper));
+            if (used == null) {
+                used = estimate(call, null, MessageText.of(message.get("content")));
+            }
+            usage.record(call, false, 200, null, false, used, 0, 0);
+            store(call, false, 200, message, null);
+            return body;
+        }
+    }
+
+    /**
+     * A streamed answer, each event relayed as it arrives and flushed when nothing more has arrived behind it. Failures
+     * before the upstream accepted are thrown as ApiError; after that they end the stream with one error event.
+     */
+    void stream(MessagesCall call, HttpServletResponse response) {
+        RelayedStream seen = new RelayedStream(mapper);
+        try (UpstreamCall upstream = open(call, true)) {
+            NamedEvents out = NamedEvents.start(response);
+            while (true) {
+                String data;
+                try {
+                    data = upstream.nextEvent();
+                } catch (StreamCutException cut) {
+                    endBroken(call, seen, out, cut.error(), null);
+                    return;
+                }
+                if (data == null) {
+                    endBroken(call, seen, out, ApiError.upstreamUnavailable("The upstream provider '"
+                            + provider(call).name() + "' ended the stream without message_stop; the answer may be"
+                            + " incomplete."), null);
+                    return;
+                }
+                String name = upstream.eventName();
+                if ("error".equals(name)) {
+                    endBroken(call, seen, out, UpstreamFailures.inStream(provider(call), data, mapper), data);
+                    return;
+                }
+                seen.inspect(name, data);
+                out.write(name, data);
+                if ("message_stop".equals(name)) {
+                    upstream.finish();
+                    out.close();
+                    usage.record(call, true, 200, null, false, used(call, seen), seen.firstContentNanos(), 0);
+                    storeStream(call, 200, seen, null);
+                    return;
+                }
+                if (!upstream.hasBufferedData()) {
+                    out.flush();
+                }
+            }
+        } catch (ClientGoneException gone) {
+            log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
+            usage.record(call, true, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true, used(call, seen),
+                    seen.firstContentNanos(), 0);
+            storeStream(call, StreamRelay.CLIENT_CLOSED, seen, null);
+        }
+    }
+
+    /**
+     * Ends a stream that broke after it began with one error event: the upstream's own when it sent one, else the
+     * error in Anthropic's shape; the row is marked truncated.
+     */
+    private void endBroken(MessagesCall call, RelayedStream seen, NamedEvents out, ApiError error,
+                           String upstreamEvent) {
+        log.warn("Stream of request {} from provider '{}' broke off: {}", call.requestId(),
+                provider(call).name(), error.getMessage());
+        try {
+            out.write("error", upstreamEvent != null ? upstreamEvent
+                    : mapper.valueToTree(AnthropicErrors.envelope(error)).toString());
+            out.close();
+        } catch (ClientGoneException gone) {
+            log.debug("Client of request {} left before the error event", call.requestId());
+        }
+        usage.record(call, true, error.status(), error.code(), true, used(call, seen), seen.firstContentNanos(), 0);
+        storeStream(call, error.status(), seen, error);
+    }
+
+    private UpstreamCall open(MessagesCall call, boolean stream) {
+        Provider provider = provider(call);
+        try {
+            Request.Builder request = new Request.Builder()
+                    .url(UpstreamCall.endpoint(provider, "messages"))
+                    .header("anthropic-version", call.version() != null ? call.version() : DEFAULT_VERSION)
+                    .post(RequestBody.create(call.request().upstreamBody(call.target().model(), mapper),
+                            JSON));
+            if (call.beta() != null) {
+                request.header("anthropic-beta", call.beta());
+            }
+            if (!provider.serverKey().isEmpty()) {
+                request.header("x-api-key", provider.serverKey());
+            }
+            return UpstreamCall.start(http.forProvider(provider), watchdog, request.build(), provider, stream,
+                    (status, body) -> UpstreamFailures.status(provider, status, body, mapper));
+        } catch (ApiError error) {
+            log.warn("Upstream provider '{}' failed request {}: {} {}", provider.name(), call.requestId(),
+                    error.status(), error.getMessage());
+            throw failed(call, stream, error);
+        }
+    }
+
+    /** Records a call that produced no answer, and returns the error to throw. */
+    private ApiError failed(MessagesCall call, boolean stream, ApiError error) {
+        usage.recordFailure(call, stream, error);
+        store(call, stream, error.status(), null, error);
+        return error;
+    }
+
+    /** Reassembles the streamed message only when it is stored. */
+    private void storeStream(MessagesCall call, int status, RelayedStream seen, ApiError error) {
+        if (messages.enabled()) {
+            store(call, true, status, seen.assembled(), error);
+        }
+    }
+
+    private void store(MessagesCall call, boolean stream, int status, JsonNode message, ApiError error) {
+        messages.store(call, stream, status, call.request().body().get("messages"), message, error);
+    }
+
+    /** What a stream cost: its final count, else what message_start counted with the output estimated. */
+    private TokenUsage used(MessagesCall call, RelayedStream seen) {
+        TokenUsage counted = seen.finalUsage();
+        return counted != null ? counted : estimate(call, seen.startUsage(), seen.generatedText());
+    }
+
+    /** The output counted with the tokenizer; the input too unless the upstream counted it. */
+    private TokenUsage estimate(MessagesCall call, TokenUsage input, String generated) {
+        String model = call.target().model();
+        long completion = tokens.count(generated, model);
+        if (input == null) {
+            return TokenUsage.estimated(tokens.countPrompt(call.request().body().path("messages"), model), completion);
+        }
+        return new TokenUsage(input.promptTokens(), completion, input.promptTokens() + completion,
+                input.cacheReadTokens(), input.cacheCreationTokens(), UsageSource.ESTIMATED);
+    }
+
+    private static Provider provider(MessagesCall call) {
+        return call.target().provider();
+    }
+}

@@ -1,0 +1,109 @@
+package nexus.proxy.anthropic;
+
+import static nexus.proxy.ProxyWithUpstream.KEY;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import mockwebserver3.MockResponse;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import nexus.proxy.AnthropicReplies;
+import nexus.proxy.OpenAiReplies;
+import nexus.proxy.ProxyWithUpstream;
+import nexus.proxy.Sse;
+import nexus.shared.db.ProviderKind;
+
+/** With message storage on, a relayed Messages exchange is one line in Anthropic's format, a stream put together. */
+class MessagesStorageTest {
+
+    private static final String MODEL = "claude-sonnet-4-5";
+    private static final String CONVERSATION = "weather.7";
+    private static final String QUESTION = "{\"model\":\"" + MODEL + "\",\"max_tokens\":200,\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Weather in Paris?\"}]}";
+
+    @RegisterExtension
+    final ProxyWithUpstream gateway = new ProxyWithUpstream("Anthropic", ProviderKind.ANTHROPIC, MODEL,
+            config -> config.withStoreMessages(true));
+
+    /** Polls until the file has {@code count} complete lines (written off the request path); deadline 10 s. */
+    private static List<String> awaitLines(Path file, int count) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file);
+                if (lines.size() >= count && lines.getLast().endsWith("}")) {
+                    return lines;
+                }
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    @Test
+    void a_relayed_stream_is_stored_as_the_message_it_made() throws Exception {
+        String start = "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_014p7gG3wDgGV9EUtLvnow3U\","
+                + "\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + MODEL + "\",\"stop_sequence\":null,"
+                + "\"usage\":{\"input_tokens\":472,\"output_tokens\":2},\"content\":[],\"stop_reason\":null}}";
+        List<String[]> events = List.of(
+                new String[] {"message_start", start},
+                new String[] {"content_block_start", "{\"type\":\"content_block_start\",\"index\":0,"
+                        + "\"content_block\":{\"type\":\"text\",\"text\":\"\"}}"},
+                new String[] {"content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
+                        + "\"delta\":{\"type\":\"text_delta\",\"text\":\"Let me check\"}}"},
+                new String[] {"content_block_delta", "{\"type\":\"content_block_delta\",\"index\":0,"
+                        + "\"delta\":{\"type\":\"text_delta\",\"text\":\".\"}}"},
+                new String[] {"content_block_stop", "{\"type\":\"content_block_stop\",\"index\":0}"},
+                new String[] {"content_block_start", "{\"type\":\"content_block_start\",\"index\":1,"
+                        + "\"content_block\":{\"type\":\"tool_use\",\"id\":\"toolu_01T1x1fJ34qAmk2tNTrN7Up6\","
+                        + "\"name\":\"get_weather\",\"input\":{}}}"},
+                new String[] {"content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,"
+                        + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"{\\\"city\\\": \"}}"},
+                new String[] {"content_block_delta", "{\"type\":\"content_block_delta\",\"index\":1,"
+                        + "\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":\"\\\"Paris\\\"}\"}}"},
+                new String[] {"content_block_stop", "{\"type\":\"content_block_stop\",\"index\":1}"},
+                new String[] {"message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"tool_use\","
+                        + "\"stop_sequence\":null},\"usage\":{\"output_tokens\":89}}"},
+                new String[] {"message_stop", "{\"type\":\"message_stop\"}"});
+        gateway.upstream().enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+                .body(AnthropicReplies.sse(events)).build());
+        gateway.upstream().enqueue(OpenAiReplies.json(AnthropicReplies.message(MODEL, "Sunny.", 30, 0, 4)));
+
+        send(QUESTION);
+        send(QUESTION.replace("\"stream\":true,", ""));
+
+        List<String> lines = awaitLines(gateway.proxy().config().messagesDir().resolve(CONVERSATION + ".jsonl"), 2);
+        assertThat(lines).hasSize(2);
+        JsonNode streamed = Sse.tree(lines.get(0));
+        assertThat(streamed.path("stream").asBoolean()).isTrue();
+        assertThat(streamed.path("status").asInt()).isEqualTo(200);
+        assertThat(streamed.path("messages")).isEqualTo(Sse.tree(QUESTION).path("messages"));
+        assertThat(streamed.path("response")).isEqualTo(Sse.tree("""
+                {"id":"msg_014p7gG3wDgGV9EUtLvnow3U","type":"message","role":"assistant","model":"%s",
+                 "content":[{"type":"text","text":"Let me check."},
+                            {"type":"tool_use","id":"toolu_01T1x1fJ34qAmk2tNTrN7Up6","name":"get_weather",
+                             "input":{"city":"Paris"}}],
+                 "stop_reason":"tool_use","stop_sequence":null,
+                 "usage":{"input_tokens":472,"output_tokens":89}}""".formatted(MODEL)));
+        JsonNode plain = Sse.tree(lines.get(1));
+        assertThat(plain.path("stream").asBoolean()).isFalse();
+        assertThat(plain.path("response")).isEqualTo(Sse.tree(AnthropicReplies.message(MODEL, "Sunny.", 30, 0, 4)));
+    }
+
+    private void send(String json) throws IOException {
+        try (Response response = gateway.proxy().execute(gateway.proxy().postWithHeaders("/v1/messages", json,
+                "x-api-key", KEY, "X-Conversation-Id", CONVERSATION))) {
+            assertThat(response.code()).isEqualTo(200);
+            response.body().string();
+        }
+    }
+}
