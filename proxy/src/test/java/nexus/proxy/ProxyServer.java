@@ -3,6 +3,7 @@ package nexus.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -143,6 +144,25 @@ public final class ProxyServer implements AutoCloseable {
         List<Usage> rows = awaitUsageRows(found -> found.stream().anyMatch(row -> row.requestId().equals(barrierId)));
         assertThat(rows).extracting(Usage::requestId).contains(barrierId);
         return rows.stream().filter(row -> !row.requestId().equals(barrierId)).toList();
+    }
+
+    /**
+     * Polls the stored messages of a conversation until its file has {@code count} complete lines (they are written
+     * off the request path); what is there after 10 s otherwise.
+     */
+    public List<String> awaitStoredLines(String conversationId, int count) throws IOException {
+        Path file = config.messagesDir().resolve(conversationId + ".jsonl");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                List<String> lines = Files.readAllLines(file);
+                if (lines.size() >= count && lines.getLast().endsWith("}")) {
+                    return lines;
+                }
+            }
+            LockSupport.parkNanos(POLL_INTERVAL_NANOS);  // a poll interval, not a wait for an outcome
+        }
+        return Files.exists(file) ? Files.readAllLines(file) : List.of();
     }
 
     public List<Usage> awaitUsageRows(Predicate<List<Usage>> condition) {

@@ -7,10 +7,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import okhttp3.Response;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -119,6 +121,13 @@ public final class ProxyWithUpstream implements BeforeEachCallback, AfterEachCal
         try (Response response = proxy.execute(proxy.post(path, KEY, json))) {
             return Reply.of(response);
         }
+    }
+
+    /** The next request the upstream received, waiting up to 5 s; it fails the test when there was none. */
+    public RecordedRequest upstreamRequest() throws InterruptedException {
+        RecordedRequest sent = upstream.takeRequest(5, TimeUnit.SECONDS);
+        assertThat(sent).as("the upstream was called").isNotNull();
+        return sent;
     }
 
     /** Waits for the usage row of the request and checks it is the only one. */

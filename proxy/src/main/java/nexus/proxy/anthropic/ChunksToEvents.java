@@ -15,8 +15,9 @@ import nexus.shared.error.ApiError;
 
 /**
  * Translates an OpenAI chunk stream into Anthropic's stream events
- * (https://docs.claude.com/en/docs/build-with-claude/streaming): {@code message_start} on the first chunk; reasoning, content and each tool call as a content block of its own
- * ({@code content_block_start}, deltas, {@code content_block_stop}), one open at a time; at the end
+ * (https://docs.claude.com/en/docs/build-with-claude/streaming): {@code message_start} on the first chunk;
+ * reasoning, content and each tool call as a content block of its own ({@code content_block_start}, deltas,
+ * {@code content_block_stop}), one open at a time; at the end
  * {@code message_delta} with the stop reason and the usage, then {@code message_stop}. Usage arrives only at the end
  * in OpenAI's streams, so {@code message_start} counts zero. One per stream; not thread-safe.
  */

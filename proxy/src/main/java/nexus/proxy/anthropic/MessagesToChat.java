@@ -169,8 +169,8 @@ final class MessagesToChat {
             }
         }
         JsonNode choice = anthropic.get("tool_choice");
-        if (choice == null || choice.isNull()) {
-            return;
+        if (choice == null || choice.isNull() || !hasTools) {
+            return;  // OpenAI refuses a tool_choice without tools, and without tools no tool can be called anyway
         }
         switch (choice.get("type").asText()) {
             case "auto" -> chat.put("tool_choice", "auto");
@@ -179,7 +179,7 @@ final class MessagesToChat {
             default -> chat.putObject("tool_choice").put("type", "function").putObject("function")
                     .set("name", choice.get("name"));
         }
-        if (hasTools && choice.path("disable_parallel_tool_use").asBoolean(false)) {
+        if (choice.path("disable_parallel_tool_use").asBoolean(false)) {
             chat.put("parallel_tool_calls", false);
         }
     }

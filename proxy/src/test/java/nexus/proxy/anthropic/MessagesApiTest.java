@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,12 +64,6 @@ class MessagesApiTest {
                 : gateway.proxy().postWithHeaders("/v1/messages", json, "anthropic-version", version, "x-api-key", key);
     }
 
-    private RecordedRequest upstreamRequest() throws InterruptedException {
-        RecordedRequest sent = gateway.upstream().takeRequest(5, TimeUnit.SECONDS);
-        assertThat(sent).as("the upstream was called").isNotNull();
-        return sent;
-    }
-
     @Test
     void a_message_goes_upstream_as_a_chat_completion_and_comes_back_as_an_anthropic_message() throws Exception {
         gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "Hello there", 12, 3)));
@@ -84,7 +77,7 @@ class MessagesApiTest {
                  "content":[{"type":"text","text":"Hello there"}],"stop_reason":"end_turn","stop_sequence":null,
                  "usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,
                           "output_tokens":3}}"""));
-        RecordedRequest sent = upstreamRequest();
+        RecordedRequest sent = gateway.upstreamRequest();
         assertThat(sent.getUrl().encodedPath()).isEqualTo("/v1/chat/completions");
         assertThat(sent.getHeaders().get("Authorization")).isEqualTo("Bearer upstream-secret-key");
         assertThat(sent.getHeaders().get("x-api-key")).isNull();
@@ -121,7 +114,7 @@ class MessagesApiTest {
         assertThat(messageDelta.path("delta").path("stop_reason").asText()).isEqualTo("end_turn");
         assertThat(messageDelta.path("usage").path("input_tokens").asLong()).isEqualTo(9);
         assertThat(messageDelta.path("usage").path("output_tokens").asLong()).isEqualTo(2);
-        JsonNode sent = Sse.tree(upstreamRequest().getBody().utf8());
+        JsonNode sent = Sse.tree(gateway.upstreamRequest().getBody().utf8());
         assertThat(sent.path("stream").asBoolean()).isTrue();
         assertThat(sent.path("stream_options").path("include_usage").asBoolean()).isTrue();
         Usage row = gateway.onlyRow();
@@ -163,7 +156,7 @@ class MessagesApiTest {
                 + events.get(3).json().path("delta").path("partial_json").asText();
         assertThat(Sse.tree(arguments)).isEqualTo(Sse.tree("{\"city\":\"Paris\"}"));
         assertThat(events.get(5).json().path("delta").path("stop_reason").asText()).isEqualTo("tool_use");
-        JsonNode sent = Sse.tree(upstreamRequest().getBody().utf8());
+        JsonNode sent = Sse.tree(gateway.upstreamRequest().getBody().utf8());
         assertThat(sent.path("tools").path(0).path("function").path("name").asText()).isEqualTo("get_weather");
         assertThat(sent.path("tool_choice")).isEqualTo(Sse.tree(
                 "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}"));

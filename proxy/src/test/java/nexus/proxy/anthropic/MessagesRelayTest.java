@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
@@ -29,6 +28,7 @@ import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ProxyWithUpstream.Reply;
 import nexus.proxy.ScriptedSseBody;
 import nexus.proxy.Sse;
+import nexus.proxy.usage.TokenCounter;
 import nexus.shared.db.ProviderKind;
 import nexus.shared.db.Usage;
 import nexus.shared.db.UsageSource;
@@ -60,12 +60,6 @@ class MessagesRelayTest {
         }
     }
 
-    private RecordedRequest upstreamRequest() throws InterruptedException {
-        RecordedRequest sent = gateway.upstream().takeRequest(5, TimeUnit.SECONDS);
-        assertThat(sent).as("the upstream was called").isNotNull();
-        return sent;
-    }
-
     @Test
     void a_message_goes_to_the_anthropic_provider_as_it_came_and_its_answer_comes_back_as_it_came() throws Exception {
         String answer = AnthropicReplies.message(MODEL, "Hello!", 21, 188, 9);
@@ -77,7 +71,7 @@ class MessagesRelayTest {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("application/json");
         assertThat(reply.body()).isEqualTo(answer);
-        RecordedRequest sent = upstreamRequest();
+        RecordedRequest sent = gateway.upstreamRequest();
         assertThat(sent.getUrl().encodedPath()).isEqualTo("/v1/messages");
         assertThat(sent.getBody().utf8()).isEqualTo(QUESTION);
         assertThat(sent.getHeaders().get("x-api-key")).isEqualTo("upstream-secret-key");
@@ -100,10 +94,28 @@ class MessagesRelayTest {
         Reply reply = send(messages(QUESTION, "Authorization", "Bearer " + KEY));
 
         assertThat(reply.status()).isEqualTo(200);
-        RecordedRequest sent = upstreamRequest();
+        RecordedRequest sent = gateway.upstreamRequest();
         assertThat(sent.getHeaders().get("anthropic-version")).isEqualTo("2023-06-01");
         assertThat(sent.getHeaders().get("anthropic-beta")).isNull();
         assertThat(sent.getHeaders().get("Authorization")).isNull();
+    }
+
+    @Test
+    void an_answer_without_usage_is_recorded_with_tokens_counted_by_nexus() throws Exception {
+        String answer = "{\"id\":\"msg_1\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"" + MODEL + "\","
+                + "\"content\":[{\"type\":\"text\",\"text\":\"Counted here, not upstream.\"}],"
+                + "\"stop_reason\":\"end_turn\",\"stop_sequence\":null}";
+        gateway.upstream().enqueue(OpenAiReplies.json(answer));
+
+        Reply reply = send(messages(QUESTION, "x-api-key", KEY));
+
+        assertThat(reply.body()).isEqualTo(answer);
+        Usage row = gateway.onlyRow();
+        TokenCounter tokens = new TokenCounter();
+        assertThat(row.usageSource()).isEqualTo(UsageSource.ESTIMATED);
+        assertThat(row.completionTokens()).isEqualTo(tokens.count("Counted here, not upstream.", MODEL));
+        assertThat(row.promptTokens()).isEqualTo(tokens.countPrompt(Sse.tree(QUESTION).path("messages"), MODEL))
+                .isPositive();
     }
 
     @Test
@@ -118,7 +130,7 @@ class MessagesRelayTest {
         assertThat(reply.contentType()).startsWith("text/event-stream");
         assertThat(Sse.events(reply.body())).containsExactlyElementsOf(
                 events.stream().map(event -> new Sse.Event(event[0], event[1])).toList());
-        assertThat(Sse.tree(upstreamRequest().getBody().utf8()).path("stream").asBoolean()).isTrue();
+        assertThat(Sse.tree(gateway.upstreamRequest().getBody().utf8()).path("stream").asBoolean()).isTrue();
         Usage row = gateway.onlyRow();
         assertThat(row.stream()).isTrue();
         assertThat(row.status()).isEqualTo(200);

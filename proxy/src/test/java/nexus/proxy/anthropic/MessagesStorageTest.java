@@ -4,11 +4,7 @@ import static nexus.proxy.ProxyWithUpstream.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import mockwebserver3.MockResponse;
@@ -33,21 +29,6 @@ class MessagesStorageTest {
     @RegisterExtension
     final ProxyWithUpstream gateway = new ProxyWithUpstream("Anthropic", ProviderKind.ANTHROPIC, MODEL,
             config -> config.withStoreMessages(true));
-
-    /** Polls until the file has {@code count} complete lines (written off the request path); deadline 10 s. */
-    private static List<String> awaitLines(Path file, int count) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file)) {
-                List<String> lines = Files.readAllLines(file);
-                if (lines.size() >= count && lines.getLast().endsWith("}")) {
-                    return lines;
-                }
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        return Files.exists(file) ? Files.readAllLines(file) : List.of();
-    }
 
     @Test
     void a_relayed_stream_is_stored_as_the_message_it_made() throws Exception {
@@ -81,7 +62,7 @@ class MessagesStorageTest {
         send(QUESTION);
         send(QUESTION.replace("\"stream\":true,", ""));
 
-        List<String> lines = awaitLines(gateway.proxy().config().messagesDir().resolve(CONVERSATION + ".jsonl"), 2);
+        List<String> lines = gateway.proxy().awaitStoredLines(CONVERSATION, 2);
         assertThat(lines).hasSize(2);
         JsonNode streamed = Sse.tree(lines.get(0));
         assertThat(streamed.path("stream").asBoolean()).isTrue();

@@ -2,13 +2,10 @@ package nexus.proxy.messages;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -75,21 +72,6 @@ class MessageStorageTest {
         upstream.enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "Food and light.", 30, 4)));
     }
 
-    /** Polls until the file has {@code count} lines (they are written off the request path); deadline 10 s. */
-    private static List<String> awaitLines(Path file, int count) throws IOException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file)) {
-                List<String> lines = Files.readAllLines(file);
-                if (lines.size() >= count && lines.getLast().endsWith("}")) {
-                    return lines;
-                }
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        return Files.exists(file) ? Files.readAllLines(file) : List.of();
-    }
-
     @Test
     void a_streamed_and_a_plain_exchange_are_two_lines_with_the_messages_and_the_whole_answer() throws Exception {
         start(true);
@@ -98,7 +80,7 @@ class MessageStorageTest {
         send(FIRST);
         send(SECOND);
 
-        List<String> lines = awaitLines(dir.resolve("messages").resolve(CONVERSATION + ".jsonl"), 2);
+        List<String> lines = proxy.awaitStoredLines(CONVERSATION, 2);
         assertThat(lines).hasSize(2);
         JsonNode streamed = lines.stream().map(Sse::tree).filter(line -> line.path("stream").asBoolean())
                 .findFirst().orElseThrow();
