@@ -16,7 +16,8 @@ import org.jdbi.v3.core.Jdbi;
 final class Migrations {
 
     /** In order; the n-th entry brings the schema to version n. Append, never edit. */
-    private static final List<String> SCRIPTS = List.of("V001__init.sql", "V002__types_proxies_units.sql");
+    private static final List<String> SCRIPTS = List.of("V001__init.sql", "V002__types_proxies_units.sql",
+            "V003__video_tasks.sql");
 
     private Migrations() {}
 
