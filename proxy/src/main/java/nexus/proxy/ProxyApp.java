@@ -27,6 +27,9 @@ import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.proxy.usage.TokenCounter;
 import nexus.proxy.usage.UsageRecorder;
+import nexus.proxy.video.SeedVideosHandler;
+import nexus.proxy.video.VideoService;
+import nexus.proxy.video.VideosHandler;
 import nexus.proxy.ws.ChatSocket;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.Database;
@@ -74,6 +77,9 @@ public final class ProxyApp implements AutoCloseable {
         var images = handler.apply(Endpoint.IMAGES_GENERATIONS);
         var legacyCompletions = handler.apply(Endpoint.COMPLETIONS);
         var chatSocket = new ChatSocket(routing, chat, inFlight, mapper, clock, config);
+        var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
+        var videos = new VideosHandler(routing, videoService, mapper, clock);
+        var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
 
         this.javalin = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -104,6 +110,11 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/v1/completions", legacyCompletions);
             javalin.routes.post("/completions", legacyCompletions);
             javalin.routes.ws("/ws/chat", chatSocket::configure);
+            javalin.routes.post("/v1/videos", inFlight.guard(videos::create));
+            javalin.routes.get("/v1/videos/{id}", inFlight.guard(videos::retrieve));
+            javalin.routes.get("/v1/videos/{id}/content", inFlight.guard(videos::content));
+            javalin.routes.post("/api/proxy/video/generate", inFlight.guard(seedVideos::generate));
+            javalin.routes.get("/api/proxy/video/tasks/{task_id}", inFlight.guard(seedVideos::task));
         });
     }
 

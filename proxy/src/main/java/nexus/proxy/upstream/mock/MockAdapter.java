@@ -18,6 +18,7 @@ import nexus.proxy.upstream.Exchange;
 import nexus.proxy.upstream.UpstreamAdapter;
 import nexus.proxy.usage.TokenCounter;
 import nexus.shared.db.MockSettings;
+import nexus.shared.db.Provider;
 import nexus.shared.error.ApiError;
 
 /**
@@ -44,7 +45,7 @@ public final class MockAdapter implements UpstreamAdapter {
         int completionTokens = tokens.count(answer, target.model());
         MockAnswer mockAnswer = new MockAnswer(target.model(), answer, promptTokens, completionTokens,
                 clock.instant().getEpochSecond(), false);
-        return new MockExchange(mockAnswer, settings(target), mapper);
+        return new MockExchange(mockAnswer, settings(target.provider()), mapper);
     }
 
     /** The mock serves every endpoint. */
@@ -55,7 +56,7 @@ public final class MockAdapter implements UpstreamAdapter {
 
     @Override
     public Exchange open(EndpointRequest request, Target target) {
-        MockSettings settings = settings(target);
+        MockSettings settings = settings(target.provider());
         String model = target.model();
         long promptTokens = request.endpoint().rules().promptTokens(request.body(), tokens, model);
         try {
@@ -83,12 +84,13 @@ public final class MockAdapter implements UpstreamAdapter {
                 .collect(Collectors.joining("\n"));
     }
 
-    private static MockSettings settings(Target target) {
+    /** A mock provider's settings from its server URL; 502 when they cannot be read. */
+    public static MockSettings settings(Provider provider) {
         try {
-            return MockSettings.parse(target.provider().serverUrl());
+            return MockSettings.parse(provider.serverUrl());
         } catch (IllegalArgumentException e) {
-            throw ApiError.upstreamUnavailable("The mock provider '" + target.provider().name()
-                    + "' is misconfigured: " + e.getMessage());
+            throw ApiError.upstreamUnavailable("The mock provider '" + provider.name() + "' is misconfigured: "
+                    + e.getMessage());
         }
     }
 }

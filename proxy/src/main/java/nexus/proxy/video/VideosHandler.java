@@ -1,0 +1,95 @@
+package nexus.proxy.video;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Clock;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.http.Header;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import nexus.proxy.RequestIds;
+import nexus.proxy.chat.ClientGoneException;
+import nexus.proxy.chat.ConversationIds;
+import nexus.proxy.routing.BearerKey;
+import nexus.proxy.routing.Caller;
+import nexus.proxy.routing.Routes;
+import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.upstream.StreamCutException;
+import nexus.shared.db.ModelType;
+
+/**
+ * OpenAI's videos API: {@code POST /v1/videos}, {@code GET /v1/videos/{id}} and {@code GET /v1/videos/{id}/content}.
+ * HTTP in and out only; {@link VideoService} decides. Thread-safe.
+ */
+public final class VideosHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(VideosHandler.class);
+
+    private final RoutingTable routing;
+    private final VideoService videos;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public VideosHandler(RoutingTable routing, VideoService videos, ObjectMapper mapper, Clock clock) {
+        this.routing = routing;
+        this.videos = videos;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    public void create(Context ctx) {
+        ctx.json(videos.create(begin(ctx, body -> VideoRequest.parse(body, ctx.contentType(), mapper))));
+    }
+
+    public void retrieve(Context ctx) {
+        ctx.json(videos.retrieve(caller(ctx), ctx.pathParam("id")));
+    }
+
+    /** The file, relayed as it arrives with the upstream's Content-Type and Content-Length. */
+    public void content(Context ctx) {
+        try (VideoContent content = videos.content(caller(ctx), ctx.pathParam("id"), ctx.queryParam("variant"))) {
+            HttpServletResponse response = ctx.res();
+            response.setStatus(200);
+            response.setContentType(content.contentType());
+            if (content.contentLength() >= 0) {
+                response.setContentLengthLong(content.contentLength());
+            }
+            OutputStream out;
+            try {
+                out = response.getOutputStream();
+            } catch (IOException e) {
+                throw new ClientGoneException(e);
+            }
+            content.transferTo(out);
+        } catch (StreamCutException cut) {
+            log.warn("Video content of {} broke off: {}", ctx.pathParam("id"), cut.getMessage());
+            throw new ClientGoneException(cut);  // too late for a status: the client must see a cut, not an end
+        } catch (IOException e) {
+            throw new ClientGoneException(e);
+        }
+    }
+
+    /** Starts a create call: request id and conversation headers, the caller, the parsed request, its model. */
+    VideoCall begin(Context ctx, Function<byte[], VideoRequest> parse) {
+        long startNanos = System.nanoTime();
+        String requestId = RequestIds.create();
+        ctx.header(RequestIds.HEADER, requestId);
+        String conversationId = ConversationIds.fromClient(ctx.header(ConversationIds.HEADER), ConversationIds.HEADER);
+        ctx.header(ConversationIds.HEADER, conversationId);
+        String apiKey = BearerKey.from(ctx.header(Header.AUTHORIZATION));
+        Routes routes = routing.current();
+        Caller caller = routes.authenticate(apiKey);
+        VideoRequest request = parse.apply(ctx.bodyAsBytes());
+        return new VideoCall(requestId, conversationId, apiKey,
+                routes.resolve(caller, request.model(), ModelType.VIDEO), request, startNanos, clock.millis());
+    }
+
+    Caller caller(Context ctx) {
+        return routing.current().authenticate(BearerKey.from(ctx.header(Header.AUTHORIZATION)));
+    }
+}
