@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +28,8 @@ import nexus.shared.error.ApiError;
 public record VideoRequest(String model, String prompt, String seconds, String size, byte[] body, String contentType) {
 
     private static final String JSON = "application/json";
-    private static final Pattern PART_NAME = Pattern.compile("(?i)\\bname=\"([^\"]*)\"");
+    private static final Pattern PART_NAME = Pattern.compile("(?i);\\s*name=\"([^\"]*)\"");
+    private static final Pattern FILE_PART = Pattern.compile("(?i);\\s*filename\\*?=");
 
     /** A JSON create request built by Nexus itself (from another API's request). */
     static VideoRequest ofJson(ObjectNode request, ObjectMapper mapper) {
@@ -91,8 +93,9 @@ public record VideoRequest(String model, String prompt, String seconds, String s
         try (MultipartReader reader = new MultipartReader(new Buffer().write(body), boundary)) {
             for (MultipartReader.Part next = reader.nextPart(); next != null; next = reader.nextPart()) {
                 try (MultipartReader.Part part = next) {
-                    Matcher name = PART_NAME.matcher(part.headers().get("Content-Disposition") + "");
-                    if (name.find() && part.headers().get("Content-Type") == null) {
+                    String disposition = Objects.requireNonNullElse(part.headers().get("Content-Disposition"), "");
+                    Matcher name = PART_NAME.matcher(disposition);
+                    if (name.find() && !FILE_PART.matcher(disposition).find()) {
                         fields.put(name.group(1), part.body().readString(StandardCharsets.UTF_8));
                     }
                 }

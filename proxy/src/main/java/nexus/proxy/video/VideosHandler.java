@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +69,9 @@ public final class VideosHandler {
             content.transferTo(out);
         } catch (StreamCutException cut) {
             log.warn("Video content of {} broke off: {}", ctx.pathParam("id"), cut.getMessage());
-            throw new ClientGoneException(cut);  // too late for a status: the client must see a cut, not an end
+            // Too late for a status. Ending normally would end a chunked body cleanly, a truncated file looking whole:
+            // cut the connection instead, so the client sees the failure.
+            ServletContextRequest.getServletContextRequest(ctx.req()).getServletChannel().abort(cut);
         } catch (IOException e) {
             throw new ClientGoneException(e);
         }

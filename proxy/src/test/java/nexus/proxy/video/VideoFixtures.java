@@ -38,7 +38,7 @@ final class VideoFixtures {
     }
 
     /**
-     * Every usage row recorded so far, the barrier's own left out: rows are written in the order they are recorded,
+     * Every usage row recorded so far, the barrier model's left out: rows are written in the order they are recorded,
      * so once a barrier request's row is in, so is every row recorded before it.
      */
     static List<Usage> rowsSoFar(ProxyServer proxy, String key) throws IOException {
@@ -50,7 +50,7 @@ final class VideoFixtures {
         }
         List<Usage> rows = proxy.awaitUsageRows(found -> found.stream().anyMatch(row -> row.requestId().equals(barrierId)));
         assertThat(rows).extracting(Usage::requestId).contains(barrierId);
-        return rows.stream().filter(row -> !row.requestId().equals(barrierId)).toList();
+        return rows.stream().filter(row -> !row.model().equals(BARRIER_MODEL)).toList();
     }
 
     static String read(String name) {
