@@ -126,6 +126,16 @@ public final class UpstreamCall implements AutoCloseable {
         };
     }
 
+    /** A header of the answer, or null. */
+    public String header(String name) {
+        return response.header(name);
+    }
+
+    /** The body's length in bytes, or -1 when the upstream did not say. */
+    public long contentLength() {
+        return response.body().contentLength();
+    }
+
     /** The data of the next server-sent event, or null at the end of the body. */
     public String nextEvent() throws StreamCutException {
         if (events == null) {

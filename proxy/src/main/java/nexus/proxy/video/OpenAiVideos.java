@@ -1,27 +1,25 @@
 package nexus.proxy.video;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
-import okhttp3.Response;
-import okio.Buffer;
-import okio.BufferedSource;
 
 import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.routing.Target;
 import nexus.proxy.upstream.StreamCutException;
+import nexus.proxy.upstream.UpstreamCall;
 import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.proxy.upstream.UpstreamWatchdog;
+import nexus.proxy.upstream.openai.OpenAiRequests;
 import nexus.shared.db.Provider;
 import nexus.shared.db.VideoTask;
 import nexus.shared.error.ApiError;
@@ -33,8 +31,7 @@ import nexus.shared.error.ApiError;
  */
 final class OpenAiVideos implements VideoUpstream {
 
-    private static final int MAX_ERROR_BODY_BYTES = 64 * 1024;
-    private static final long COPY_BYTES = 64 * 1024;
+    private static final int COPY_BYTES = 64 * 1024;
 
     private final UpstreamClients http;
     private final UpstreamWatchdog watchdog;
@@ -50,33 +47,43 @@ final class OpenAiVideos implements VideoUpstream {
     public ObjectNode create(VideoRequest request, Target target) {
         Provider provider = target.provider();
         RequestBody body = RequestBody.create(request.body(), MediaType.get(request.contentType()));
-        return videoObject(provider, authorised(provider, videos(provider).build()).post(body).build());
+        return videoObject(provider, OpenAiRequests.to(provider, "videos").post(body).build());
     }
 
     @Override
     public ObjectNode retrieve(Provider provider, VideoTask task) {
-        return videoObject(provider, authorised(provider, videos(provider).addPathSegment(task.upstreamId()).build())
-                .get().build());
+        return videoObject(provider, OpenAiRequests.to(provider, taskUrl(provider, task).build()).get().build());
     }
 
     @Override
     public VideoContent content(Provider provider, VideoTask task, String variant) {
-        HttpUrl.Builder url = videos(provider).addPathSegment(task.upstreamId()).addPathSegment("content");
+        HttpUrl.Builder url = taskUrl(provider, task).addPathSegment("content");
         if (variant != null) {
             url.addQueryParameter("variant", variant);
         }
         // identity: the bytes and their Content-Length as the upstream stores them, not a gzip OkHttp would unpack
-        Request request = authorised(provider, url.build()).header("Accept-Encoding", "identity").get().build();
-        return new HttpContent(open(provider, request), provider);
+        Request request = OpenAiRequests.to(provider, url.build()).header("Accept-Encoding", "identity").get().build();
+        return new HttpContent(start(provider, request));
+    }
+
+    /** The task's URL, its id one encoded path segment whatever characters the upstream put in it. */
+    private static HttpUrl.Builder taskUrl(Provider provider, VideoTask task) {
+        return UpstreamCall.endpoint(provider, "videos").newBuilder().addPathSegment(task.upstreamId());
+    }
+
+    private UpstreamCall start(Provider provider, Request request) {
+        return UpstreamCall.start(http.forProvider(provider), watchdog, request, provider, false,
+                (status, error) -> UpstreamFailures.status(provider, status, error, mapper));
     }
 
     private ObjectNode videoObject(Provider provider, Request request) {
-        Opened opened = open(provider, request);
         JsonNode video;
-        try (opened) {
-            video = mapper.readTree(opened.response().body().bytes());
+        try (UpstreamCall call = start(provider, request)) {
+            video = mapper.readTree(call.body());
+        } catch (StreamCutException cut) {
+            throw cut.error();
         } catch (IOException e) {
-            throw opened.failure(provider, e);
+            video = null;
         }
         if (video == null || !video.isObject()) {
             throw ApiError.upstreamUnavailable("The upstream provider '" + provider.name()
@@ -85,92 +92,29 @@ final class OpenAiVideos implements VideoUpstream {
         return (ObjectNode) video;
     }
 
-    private static HttpUrl.Builder videos(Provider provider) {
-        HttpUrl base = HttpUrl.parse(provider.serverUrl());
-        if (base == null) {
-            throw ApiError.upstreamUnavailable("The upstream provider '" + provider.name() + "' has no valid server_url.");
-        }
-        return base.newBuilder().addPathSegment("videos");
-    }
-
-    private static Request.Builder authorised(Provider provider, HttpUrl url) {
-        Request.Builder request = new Request.Builder().url(url);
-        if (!provider.serverKey().isEmpty()) {
-            request.header("Authorization", "Bearer " + provider.serverKey());
-        }
-        return request;
-    }
-
-    /** Sends the request and waits for a successful answer's headers; every failure is the client's ApiError. */
-    private Opened open(Provider provider, Request request) {
-        Call call = http.forProvider(provider).newCall(request);
-        UpstreamWatchdog.Watch watch = watchdog.watch(call);
-        Response response;
-        try {
-            response = call.execute();
-        } catch (IOException e) {
-            watch.close();
-            throw UpstreamFailures.transport(provider,
-                    watch.timedOut() ? new InterruptedIOException("no answer within the read timeout") : e);
-        }
-        if (!response.isSuccessful()) {
-            try (response; watch) {
-                throw UpstreamFailures.status(provider, response.code(),
-                        response.peekBody(MAX_ERROR_BODY_BYTES).string(), mapper);
-            } catch (IOException e) {
-                throw UpstreamFailures.status(provider, response.code(), "", mapper);
-            }
-        }
-        return new Opened(call, response, watch);
-    }
-
-    /** A call whose answer's headers arrived. */
-    private record Opened(Call call, Response response, UpstreamWatchdog.Watch watch) implements AutoCloseable {
-
-        ApiError failure(Provider provider, IOException e) {
-            return UpstreamFailures.cut(provider, watch.timedOut() ? new InterruptedIOException("timed out") : e);
-        }
-
-        @Override
-        public void close() {
-            watch.close();
-            call.cancel();
-            response.close();
-        }
-    }
-
-    /** The file of a content answer, copied a buffer at a time. */
-    private record HttpContent(Opened opened, Provider provider) implements VideoContent {
+    /** The file of a content answer, copied as it arrives. */
+    private record HttpContent(UpstreamCall call) implements VideoContent {
 
         @Override
         public String contentType() {
-            return opened.response().header("Content-Type", "application/octet-stream");
+            String type = call.header("Content-Type");
+            return type == null ? "application/octet-stream" : type;
         }
 
         @Override
         public long contentLength() {
-            return opened.response().body().contentLength();
+            return call.contentLength();
         }
 
         @Override
         public void transferTo(OutputStream out) throws IOException {
-            BufferedSource source = opened.response().body().source();
-            Buffer buffer = new Buffer();
-            while (true) {
-                long read;
+            InputStream in = call.bodyStream();  // a failed read throws StreamCutException
+            byte[] buffer = new byte[COPY_BYTES];
+            for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
                 try {
-                    read = source.read(buffer, COPY_BYTES);
-                } catch (IOException e) {
-                    throw new StreamCutException(opened.failure(provider, e), e);
-                }
-                if (read == -1) {
-                    return;
-                }
-                opened.watch().touch();
-                try {
-                    buffer.writeTo(out);
-                    if (source.getBuffer().size() == 0) {
-                        out.flush();
+                    out.write(buffer, 0, read);
+                    if (in.available() == 0) {
+                        out.flush();  // nothing more has arrived: what has goes to the client now
                     }
                 } catch (IOException e) {
                     throw new ClientGoneException(e);
@@ -180,7 +124,7 @@ final class OpenAiVideos implements VideoUpstream {
 
         @Override
         public void close() {
-            opened.close();
+            call.close();
         }
     }
 }

@@ -47,6 +47,8 @@ class VideoBadRequestTest {
         proxy = ProxyServer.start(dir);
         long openAi = proxy.addProvider("OpenAI", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY, "gpt-4");
         proxy.addModel(openAi, "sora-2", ModelType.VIDEO);
+        proxy.addModel(proxy.addProvider("Claude", ProviderKind.ANTHROPIC, upstream.url("/v1").toString(), KEY),
+                "claude-video", ModelType.VIDEO);
         VideoFixtures.addBarrier(proxy, KEY);
     }
 
@@ -108,6 +110,20 @@ class VideoBadRequestTest {
         ErrorBody error = refused(request, 400);
 
         assertThat(error.param()).isEqualTo("prompt");
+    }
+
+    @Test
+    void a_video_model_of_a_provider_kind_without_videos_is_400_saying_so() throws Exception {
+        for (Request request : new Request[] {
+                proxy.post("/v1/videos", KEY, "{\"model\":\"claude-video\",\"prompt\":\"A cat\"}"),
+                proxy.post("/api/proxy/video/generate", KEY,
+                        "{\"model\":\"claude-video\",\"content\":[{\"type\":\"text\",\"text\":\"A cat\"}]}")}) {
+            ErrorBody error = refused(request, 400);
+
+            assertThat(error.withoutMessage()).isEqualTo(ErrorBody.of("invalid_request_error", "invalid_request",
+                    "model"));
+            assertThat(error.message()).contains("Claude", "anthropic", "does not serve videos");
+        }
     }
 
     @Test

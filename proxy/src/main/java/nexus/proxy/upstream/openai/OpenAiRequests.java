@@ -2,6 +2,7 @@ package nexus.proxy.upstream.openai;
 
 import nexus.proxy.upstream.UpstreamCall;
 import nexus.shared.db.Provider;
+import okhttp3.HttpUrl;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -15,7 +16,12 @@ public final class OpenAiRequests {
 
     /** A request to {@code path} under the provider's URL, authorised with its server key when it has one. */
     public static Request.Builder to(Provider provider, String path) {
-        Request.Builder request = new Request.Builder().url(UpstreamCall.endpoint(provider, path));
+        return to(provider, UpstreamCall.endpoint(provider, path));
+    }
+
+    /** A request to a URL built from {@link UpstreamCall#endpoint}, authorised with the provider's server key. */
+    public static Request.Builder to(Provider provider, HttpUrl url) {
+        Request.Builder request = new Request.Builder().url(url);
         if (!provider.serverKey().isEmpty()) {
             request.header("Authorization", "Bearer " + provider.serverKey());
         }
