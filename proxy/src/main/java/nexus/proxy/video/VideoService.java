@@ -62,8 +62,13 @@ public final class VideoService {
                     + "' answered a video request without a video id."));
         }
         String id = VideoIds.create();
-        tasks.insert(new VideoTask(id, upstreamId.asText(), provider.id(), call.apiKey(), call.target().model(),
-                call.startMillis()));
+        try {
+            tasks.insert(new VideoTask(id, upstreamId.asText(), provider.id(), call.apiKey(), call.target().model(),
+                    call.startMillis()));
+        } catch (RuntimeException e) {
+            record(call, ErrorCode.INTERNAL_ERROR.status(), ErrorCode.INTERNAL_ERROR.code(), TokenUsage.MISSING);
+            throw e;  // a bug or a broken database: the one renderer logs it with an id
+        }
         video.put("id", id);
         TokenUsage reported = TokenUsage.reported(video.get("usage"));
         record(call, 200, null, reported == null ? TokenUsage.MISSING : reported);

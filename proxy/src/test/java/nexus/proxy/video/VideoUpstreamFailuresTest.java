@@ -148,6 +148,22 @@ class VideoUpstreamFailuresTest {
     }
 
     @Test
+    void a_task_nexus_cannot_store_is_500_and_its_create_still_recorded() throws Exception {
+        try (Handle handle = proxy.database().openHandle()) {
+            handle.execute("DROP TABLE video_task");
+        }
+        upstream.enqueue(VideoFixtures.answer("video-queued.json"));
+
+        Reply reply = create();
+
+        assertThat(reply.status()).isEqualTo(500);
+        ErrorBody error = ErrorBody.of(reply.body());
+        assertThat(error.code()).isEqualTo("internal_error");
+        assertThat(error.message()).doesNotContain("video_task", "SQL");
+        assertFailedBeforeAnswer(gateway.onlyRow(), 500, "internal_error");
+    }
+
+    @Test
     void a_poll_of_a_task_the_upstream_no_longer_knows_passes_its_404_on() throws Exception {
         String id = createTask();
         upstream.enqueue(OpenAiReplies.json(404, "{\"error\":{\"message\":\"Video not found\","
