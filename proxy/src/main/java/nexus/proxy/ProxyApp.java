@@ -78,7 +78,7 @@ public final class ProxyApp implements AutoCloseable {
         var legacyCompletions = handler.apply(Endpoint.COMPLETIONS);
         var chatSocket = new ChatSocket(routing, chat, inFlight, mapper, clock, config);
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
-        var videos = new VideosHandler(routing, videoService, mapper, clock);
+        var videos = new VideosHandler(routing, videoService, mapper, clock, config.maxRequestBytes());
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
 
         this.javalin = Javalin.create(javalin -> {

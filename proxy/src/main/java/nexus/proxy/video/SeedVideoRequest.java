@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import nexus.proxy.chat.JsonBody;
 import nexus.shared.error.ApiError;
 
 /**
@@ -30,7 +31,7 @@ final class SeedVideoRequest {
     private SeedVideoRequest() {}
 
     static VideoRequest translate(byte[] body, ObjectMapper mapper) {
-        ObjectNode seed = VideoRequest.parseObject(body, mapper);
+        ObjectNode seed = JsonBody.parseObject(body, mapper);
         ObjectNode create = mapper.createObjectNode();
         create.set("model", seed.get("model"));  // checked with the rest of the create request
         create.put("prompt", prompt(seed.get("content")));

@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +15,7 @@ import okhttp3.MediaType;
 import okhttp3.MultipartReader;
 import okio.Buffer;
 
+import nexus.proxy.chat.JsonBody;
 import nexus.shared.error.ApiError;
 
 /**
@@ -49,30 +49,11 @@ public record VideoRequest(String model, String prompt, String seconds, String s
         if (type != null && type.type().equals("multipart") && type.subtype().equals("form-data")) {
             return fromMultipart(body, contentType, type.parameter("boundary"));
         }
-        return fromJson(body, parseObject(body, mapper));
-    }
-
-    /** A request body that must be one JSON object; 400 otherwise. */
-    static ObjectNode parseObject(byte[] body, ObjectMapper mapper) {
-        if (body == null || body.length == 0) {
-            throw ApiError.invalidRequest("The request body is empty; send a JSON video request.", null);
-        }
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(body);
-        } catch (JacksonException e) {
-            throw ApiError.invalidRequest("The request body is not valid JSON.", null);
-        } catch (IOException e) {
-            throw ApiError.invalidRequest("The request body could not be read.", null);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw ApiError.invalidRequest("The request body must be a JSON object.", null);
-        }
-        return (ObjectNode) tree;
+        return fromJson(body, JsonBody.parseObject(body, mapper));
     }
 
     private static VideoRequest fromJson(byte[] body, ObjectNode request) {
-        String model = requiredText(request.get("model"), "model");
+        String model = JsonBody.requireModel(request);
         String prompt = requiredText(request.get("prompt"), "prompt");
         JsonNode seconds = request.get("seconds");
         if (seconds != null && !seconds.isNull() && !seconds.isTextual() && !seconds.canConvertToExactIntegral()) {

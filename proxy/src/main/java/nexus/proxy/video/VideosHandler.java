@@ -13,12 +13,10 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import nexus.proxy.RequestIds;
+import nexus.proxy.Incoming;
 import nexus.proxy.chat.ClientGoneException;
-import nexus.proxy.chat.ConversationIds;
 import nexus.proxy.routing.BearerKey;
 import nexus.proxy.routing.Caller;
-import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.StreamCutException;
 import nexus.shared.db.ModelType;
@@ -35,12 +33,15 @@ public final class VideosHandler {
     private final VideoService videos;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final long maxRequestBytes;
 
-    public VideosHandler(RoutingTable routing, VideoService videos, ObjectMapper mapper, Clock clock) {
+    public VideosHandler(RoutingTable routing, VideoService videos, ObjectMapper mapper, Clock clock,
+                         long maxRequestBytes) {
         this.routing = routing;
         this.videos = videos;
         this.mapper = mapper;
         this.clock = clock;
+        this.maxRequestBytes = maxRequestBytes;
     }
 
     public void create(Context ctx) {
@@ -67,6 +68,7 @@ public final class VideosHandler {
                 throw new ClientGoneException(e);
             }
             content.transferTo(out);
+            out.close();  // ends the response here, while the request still counts as running
         } catch (StreamCutException cut) {
             log.warn("Video content of {} broke off: {}", ctx.pathParam("id"), cut.getMessage());
             // Too late for a status. Ending normally would end a chunked body cleanly, a truncated file looking whole:
@@ -79,17 +81,11 @@ public final class VideosHandler {
 
     /** Starts a create call: request id and conversation headers, the caller, the parsed request, its model. */
     VideoCall begin(Context ctx, Function<byte[], VideoRequest> parse) {
-        long startNanos = System.nanoTime();
-        String requestId = RequestIds.create();
-        ctx.header(RequestIds.HEADER, requestId);
-        String conversationId = ConversationIds.fromClient(ctx.header(ConversationIds.HEADER), ConversationIds.HEADER);
-        ctx.header(ConversationIds.HEADER, conversationId);
-        String apiKey = BearerKey.from(ctx.header(Header.AUTHORIZATION));
-        Routes routes = routing.current();
-        Caller caller = routes.authenticate(apiKey);
-        VideoRequest request = parse.apply(ctx.bodyAsBytes());
-        return new VideoCall(requestId, conversationId, apiKey,
-                routes.resolve(caller, request.model(), ModelType.VIDEO), request, startNanos, clock.millis());
+        Incoming incoming = Incoming.read(ctx, routing, clock, maxRequestBytes);
+        VideoRequest request = parse.apply(incoming.body());
+        return new VideoCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
+                incoming.routes().resolve(incoming.caller(), request.model(), ModelType.VIDEO), request,
+                incoming.startNanos(), incoming.startMillis());
     }
 
     Caller caller(Context ctx) {
