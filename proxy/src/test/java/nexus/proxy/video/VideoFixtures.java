@@ -3,9 +3,6 @@ package nexus.proxy.video;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,6 +10,7 @@ import mockwebserver3.MockResponse;
 import okhttp3.Request;
 import okhttp3.Response;
 
+import nexus.proxy.Fixtures;
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.ProxyServer;
 import nexus.proxy.Sse;
@@ -54,14 +52,7 @@ final class VideoFixtures {
     }
 
     static String read(String name) {
-        try (InputStream in = VideoFixtures.class.getResourceAsStream("/fixtures/videos/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("No fixture " + name);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Fixtures.read("videos/" + name);
     }
 
     static JsonNode tree(String name) {
