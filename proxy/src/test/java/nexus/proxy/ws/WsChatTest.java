@@ -285,6 +285,21 @@ class WsChatTest {
     }
 
     @Test
+    void a_mock_provider_answers_the_socket_with_its_echo_in_chunk_frames() throws Exception {
+        proxy.addProvider("Mock", ProviderKind.MOCK, "mock://local?chunks=3&delay_ms=0", KEY, "echo-model");
+        Socket socket = connect(null);
+        socket.send(request("echo-model", "echo this back", "\"api_key\":\"" + KEY + "\""));
+
+        List<JsonNode> frames = socket.untilEnd();
+        assertThat(content(frames)).isEqualTo("echo this back");
+        assertThat(frames.size()).isGreaterThan(3);
+        JsonNode done = frames.getLast();
+        assertThat(done.path("type").asText()).isEqualTo("done");
+        assertThat(done.path("usage_source").asText()).isEqualTo("reported");
+        assertThat(upstream.getRequestCount()).isZero();
+    }
+
+    @Test
     void an_anthropic_provider_answers_the_socket_in_openai_chunk_frames() throws Exception {
         proxy.addProvider("Anthropic", ProviderKind.ANTHROPIC, upstream.url("/v1").toString(), KEY, "claude-model");
         upstream.enqueue(new MockResponse.Builder()
