@@ -33,6 +33,11 @@ public interface EndpointRules {
     /** What the answer cost by its own report (from the kept fields), or null when it reports nothing usable. */
     TokenUsage reported(ObjectNode answerFields);
 
+    /** The images the answer generated, given how many entries its {@code data} array has. */
+    default long images(int dataEntries) {
+        return 0;
+    }
+
     /** The text the answer generated (from the kept fields), for estimating its tokens. */
     default String generatedText(ObjectNode answerFields) {
         return "";

@@ -60,7 +60,7 @@ public final class EndpointService {
                 if (used == null) {
                     used = estimate(call, rule, rule.generatedText(seen.fields()));
                 }
-                usage.record(call, false, 200, null, false, used, 0, seen.dataEntries());
+                usage.record(call, false, 200, null, false, used, 0, rule.images(seen.dataEntries()));
             }
         } catch (IOException e) {
             ApiError error = UpstreamFailures.ofRead(call.target().provider(), e);

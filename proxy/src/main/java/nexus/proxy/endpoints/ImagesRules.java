@@ -46,4 +46,9 @@ public final class ImagesRules implements EndpointRules {
         long total = usage.path("total_tokens").canConvertToLong() ? usage.get("total_tokens").asLong() : input + output;
         return new TokenUsage(input, output, total, 0, 0, UsageSource.REPORTED);
     }
+
+    @Override
+    public long images(int dataEntries) {
+        return dataEntries;
+    }
 }

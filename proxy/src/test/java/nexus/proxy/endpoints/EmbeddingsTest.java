@@ -63,6 +63,7 @@ class EmbeddingsTest {
         assertThat(row.promptTokens()).isEqualTo(8);
         assertThat(row.completionTokens()).isZero();
         assertThat(row.totalTokens()).isEqualTo(8);
+        assertThat(row.images()).as("vectors are not images").isZero();
     }
 
     @Test
