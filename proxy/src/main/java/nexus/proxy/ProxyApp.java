@@ -44,6 +44,8 @@ public final class ProxyApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyApp.class);
     /** How long a stop waits for running requests before it cuts them. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+    /** Each open response holds one (Jetty's default is 32 KiB); an SSE event is flushed long before 8 KiB. */
+    static final int OUTPUT_BUFFER_BYTES = 8 * 1024;
 
     private final Javalin javalin;
     private final RoutingTable routing;
@@ -86,6 +88,7 @@ public final class ProxyApp implements AutoCloseable {
             javalin.concurrency.useVirtualThreads = true;
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;  // never buffer a stream to compress it
+            javalin.jetty.modifyHttpConfiguration(http -> http.setOutputBufferSize(OUTPUT_BUFFER_BYTES));
             javalin.http.prefer405over404 = true;
             javalin.jsonMapper(new JavalinJackson(mapper, false));
             ProxyErrors.install(javalin, config.maxRequestBytes());
