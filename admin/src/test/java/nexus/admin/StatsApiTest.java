@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import nexus.admin.AdminServer.Failure;
 import nexus.shared.db.Usage;
-import nexus.shared.db.UsageDao;
 import nexus.shared.db.UsageSource;
 
 class StatsApiTest {
@@ -99,7 +98,7 @@ class StatsApiTest {
     }
 
     private void seed(Usage... rows) {
-        admin.database().dao(UsageDao.class).insertAll(List.of(rows));
+        admin.database().insertUsage(List.of(rows));
     }
 
     private static Usage row(long providerId, String providerName, String model, String conversationId,

@@ -1,5 +1,6 @@
 package nexus.proxy.usage;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import nexus.shared.db.Database;
 import nexus.shared.db.Provider;
 import nexus.shared.db.Secrets;
 import nexus.shared.db.Usage;
-import nexus.shared.db.UsageDao;
+import nexus.shared.db.UsageInserts;
 import nexus.shared.error.ApiError;
 
 /**
@@ -68,8 +69,10 @@ public final class UsageRecorder implements AutoCloseable {
     public void record(Usage row) {
         if (closed) {
             log.warn("Usage row {} arrived after shutdown; writing it directly", row.requestId());
-            try (Handle handle = database.openHandle()) {
-                write(handle.attach(UsageDao.class), List.of(row));
+            try (Handle handle = database.openHandle(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
+                write(inserts, List.of(row));
+            } catch (SQLException e) {
+                log.error("Lost usage row {}: {}", row.requestId(), e.getMessage());
             }
             return;
         }
@@ -78,8 +81,7 @@ public final class UsageRecorder implements AutoCloseable {
 
     private void writeLoop() {
         List<Usage> batch = new ArrayList<>(MAX_BATCH);
-        try (Handle handle = database.openHandle()) {
-            UsageDao dao = handle.attach(UsageDao.class);
+        try (Handle handle = database.openHandle(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
             boolean stop = false;
             while (!stop) {
                 batch.add(queue.take());
@@ -93,22 +95,24 @@ public final class UsageRecorder implements AutoCloseable {
                 }
                 stop = batch.remove(STOP);
                 if (!batch.isEmpty()) {
-                    write(dao, batch);
+                    write(inserts, batch);
                 }
                 batch.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            log.error("The usage writer cannot prepare its insert; usage rows are not recorded", e);
         }
     }
 
-    private void write(UsageDao dao, List<Usage> rows) {
+    private void write(UsageInserts inserts, List<Usage> rows) {
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             try {
-                dao.insertAll(rows);
+                inserts.insertAll(rows);
                 rows.forEach(UsageRecorder::logAccess);
                 return;
-            } catch (RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 if (attempt == WRITE_ATTEMPTS) {
                     log.error("Lost {} usage rows after {} attempts to write them", rows.size(), attempt, e);
                     return;

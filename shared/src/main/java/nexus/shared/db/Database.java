@@ -2,7 +2,9 @@ package nexus.shared.db;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.sql.Types;
+import java.util.List;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -64,6 +66,15 @@ public final class Database {
     /** Runs work in one IMMEDIATE transaction and returns its result. */
     public <R, X extends Exception> R inTransaction(HandleCallback<R, X> work) throws X {
         return jdbi.inTransaction(work);
+    }
+
+    /** Inserts usage rows in one transaction on a connection of its own. */
+    public void insertUsage(List<Usage> rows) {
+        try (Handle handle = jdbi.open(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
+            inserts.insertAll(rows);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot insert usage rows", e);
+        }
     }
 
     /** A dedicated connection the caller owns and must close; not thread-safe. */

@@ -3,11 +3,9 @@ package nexus.shared.db;
 import java.util.List;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
-import org.jdbi.v3.sqlobject.customizer.BindMethods;
-import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
-/** SQL for {@code usage}: batched inserts by the proxy, sums for the admin's stats. Thread-safe. */
+/** SQL for {@code usage}: the rows and the sums for the admin's stats ({@link UsageInserts} writes them). Thread-safe. */
 @RegisterConstructorMapper(Usage.class)
 @RegisterConstructorMapper(UsageTotals.class)
 @RegisterConstructorMapper(ProviderUsage.class)
@@ -20,14 +18,6 @@ public interface UsageDao {
 
     String SUMS = "COUNT(*) AS requests, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,"
             + " COALESCE(SUM(completion_tokens), 0) AS completion_tokens, COALESCE(SUM(total_tokens), 0) AS total_tokens";
-
-    @SqlBatch("INSERT INTO usage (request_id, api_key, provider_id, provider_name, model, conversation_id, endpoint,"
-            + " stream, prompt_tokens, completion_tokens, total_tokens, usage_source, status, truncated, error_code,"
-            + " latency_millis, first_token_millis, created_at_millis, cache_read_tokens, cache_creation_tokens, images)"
-            + " VALUES (:requestId, :apiKey, :providerId, :providerName, :model, :conversationId, :endpoint, :stream,"
-            + " :promptTokens, :completionTokens, :totalTokens, :usageSource, :status, :truncated, :errorCode,"
-            + " :latencyMillis, :firstTokenMillis, :createdAtMillis, :cacheReadTokens, :cacheCreationTokens, :images)")
-    void insertAll(@BindMethods List<Usage> rows);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM usage ORDER BY id")
     List<Usage> listAll();

@@ -95,11 +95,27 @@ class DatabaseTest {
     }
 
     @Test
+    void a_usage_row_reads_back_as_it_was_inserted_every_column_included() {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        Usage full = new Usage(0, "req-1", "key-1", 7, "Anthropic", "claude", "conv-1", "messages", true, 2006, 300,
+                2306, UsageSource.REPORTED, 499, true, "client_closed_request", 812, 95L, 1_700_000_000_000L, 1920, 64,
+                0);
+        Usage sparse = new Usage(0, "req-2", "key-2", 8, "OpenAI", "gpt-image-1", "conv-2", "images.generations", false,
+                0, 0, 0, UsageSource.MISSING, 502, false, null, 3, null, 1_700_000_000_001L, 0, 0, 2);
+
+        database.insertUsage(List.of(full, sparse));
+
+        List<Usage> rows = database.dao(UsageDao.class).listAll();
+        assertThat(rows).extracting(Usage::id).containsExactly(1L, 2L);
+        assertThat(rows).usingRecursiveFieldByFieldElementComparatorIgnoringFields("id").containsExactly(full, sparse);
+    }
+
+    @Test
     void usage_rows_are_summed_by_provider_and_model_and_conversation() {
         Database database = Database.open(dir.resolve("nexus.db"));
         long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
         UsageDao usage = database.dao(UsageDao.class);
-        usage.insertAll(List.of(
+        database.insertUsage(List.of(
                 row("r1", providerId, "gpt-4", "c1", 10, 5, UsageSource.REPORTED),
                 row("r2", providerId, "gpt-4", "c1", 1, 2, UsageSource.ESTIMATED),
                 row("r3", 99, "other", "c2", 0, 0, UsageSource.MISSING)));

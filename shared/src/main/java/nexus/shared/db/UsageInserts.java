@@ -1,0 +1,81 @@
+package nexus.shared.db;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.util.List;
+
+/**
+ * Inserts usage rows in one transaction per batch, with plain JDBC on a connection the caller holds. This is the
+ * proxy's one write per request: binding through JDBI's SQL objects cost more CPU than SQLite's own work. Not
+ * thread-safe: one per connection, used by one thread.
+ */
+public final class UsageInserts implements AutoCloseable {
+
+    private static final String INSERT = "INSERT INTO usage (request_id, api_key, provider_id, provider_name, model,"
+            + " conversation_id, endpoint, stream, prompt_tokens, completion_tokens, total_tokens, usage_source, status,"
+            + " truncated, error_code, latency_millis, first_token_millis, created_at_millis, cache_read_tokens,"
+            + " cache_creation_tokens, images) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private final Connection connection;
+    private final PreparedStatement insert;
+
+    public UsageInserts(Connection connection) throws SQLException {
+        this.connection = connection;
+        this.insert = connection.prepareStatement(INSERT);
+    }
+
+    /** Inserts the rows, all or none. */
+    public void insertAll(List<Usage> rows) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try {
+            for (Usage row : rows) {
+                bind(row);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            insert.clearBatch();
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    private void bind(Usage row) throws SQLException {
+        insert.setString(1, row.requestId());
+        insert.setString(2, row.apiKey());
+        insert.setLong(3, row.providerId());
+        insert.setString(4, row.providerName());
+        insert.setString(5, row.model());
+        insert.setString(6, row.conversationId());
+        insert.setString(7, row.endpoint());
+        insert.setBoolean(8, row.stream());
+        insert.setLong(9, row.promptTokens());
+        insert.setLong(10, row.completionTokens());
+        insert.setLong(11, row.totalTokens());
+        insert.setString(12, row.usageSource().wireName());
+        insert.setInt(13, row.status());
+        insert.setBoolean(14, row.truncated());
+        insert.setString(15, row.errorCode());
+        insert.setLong(16, row.latencyMillis());
+        if (row.firstTokenMillis() == null) {
+            insert.setNull(17, Types.INTEGER);
+        } else {
+            insert.setLong(17, row.firstTokenMillis());
+        }
+        insert.setLong(18, row.createdAtMillis());
+        insert.setLong(19, row.cacheReadTokens());
+        insert.setLong(20, row.cacheCreationTokens());
+        insert.setLong(21, row.images());
+    }
+
+    @Override
+    public void close() throws SQLException {
+        insert.close();
+    }
+}
