@@ -28,9 +28,14 @@ public final class ConversationIds {
         return id;
     }
 
-    /** 128 random bits; ThreadLocalRandom, since an id is not a secret and SecureRandom would contend. */
+    /**
+     * The creation time in milliseconds (12 hex digits) then 80 random bits: ids made later sort later, so the usage
+     * table's conversation index grows at its end instead of splitting pages all over (two thirds of the insert's cost,
+     * measured). ThreadLocalRandom, since an id is not a secret and SecureRandom would contend.
+     */
     public static String create() {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return "conv_" + HEX.toHexDigits(random.nextLong()) + HEX.toHexDigits(random.nextLong());
+        return "conv_" + HEX.toHexDigits(System.currentTimeMillis()).substring(4) + HEX.toHexDigits(random.nextLong())
+                + HEX.toHexDigits((short) random.nextInt());
     }
 }
