@@ -537,7 +537,10 @@ public final class BenchMain {
         Files.createDirectories(options.jfrDir());
         String name = "scenario-" + scenario.id();
         Path file = options.jfrDir().resolve(name + ".jfr");
-        jcmd(nexus, "JFR.start", "name=" + name, "settings=" + options.jfrSettings(), "filename=" + file);
+        // CPU-time sampling (JDK 25+; older JDKs warn and record without it) also sees time in native code and
+        // syscalls, which execution samples miss and so overstate the Java methods around them.
+        jcmd(nexus, "JFR.start", "name=" + name, "settings=" + options.jfrSettings(), "jdk.CPUTimeSample#enabled=true",
+                "jdk.CPUTimeSample#throttle=1ms", "filename=" + file);
         return name;
     }
 
