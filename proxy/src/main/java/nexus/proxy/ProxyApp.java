@@ -107,6 +107,7 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/v1/rerank", rerank);
             javalin.routes.post("/rerank", rerank);
             javalin.routes.post("/api/proxy/v1/rerank", rerank);
+            javalin.routes.post("/v2/rerank", rerank);  // where Cohere's v2 clients and vLLM send it
             javalin.routes.post("/v1/images/generations", images);
             javalin.routes.post("/images/generations", images);
             javalin.routes.post("/api/proxy/images/generate", images);

@@ -60,7 +60,7 @@ class RerankTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/v1/rerank", "/rerank", "/api/proxy/v1/rerank"})
+    @ValueSource(strings = {"/v1/rerank", "/rerank", "/v2/rerank", "/api/proxy/v1/rerank"})
     void the_request_reaches_the_upstreams_rerank_path_as_sent(String path) throws Exception {
         gateway.upstream().enqueue(OpenAiReplies.json(Fixtures.read("rerank/jina.json")));
 
