@@ -22,21 +22,21 @@ class AnthropicErrorsTest {
             "https://api.anthropic.com/v1", "sk-ant-api03-secret", "client-key", "", true, 0, "");
 
     static Stream<String> cases() {
-        return Fixtures.casesWith("anthropic-error.http");
+        return TranslationCases.casesWith("anthropic-error.http");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void an_anthropic_error_answer_becomes_the_openai_error_and_status(String name) {
-        String answer = Fixtures.text(name, "anthropic-error.http");
+        String answer = TranslationCases.text(name, "anthropic-error.http");
         int status = Integer.parseInt(answer.lines().findFirst().orElseThrow().split(" ")[1]);
         String body = answer.substring(answer.indexOf("\n\n") + 2).strip();
 
-        ApiError error = AnthropicErrors.fromStatus(PROVIDER, status, body, Fixtures.MAPPER);
+        ApiError error = AnthropicErrors.fromStatus(PROVIDER, status, body, TranslationCases.MAPPER);
 
-        JsonNode expected = Fixtures.json(name, "openai-error.json");
+        JsonNode expected = TranslationCases.json(name, "openai-error.json");
         assertThat(error.status()).isEqualTo(expected.get("status").asInt());
-        JsonNode envelope = Fixtures.MAPPER.valueToTree(error.toEnvelope());
+        JsonNode envelope = TranslationCases.MAPPER.valueToTree(error.toEnvelope());
         assertThat(envelope).isEqualTo(expected.get("body"));
     }
 }

@@ -34,17 +34,17 @@ class AnthropicProviderTest {
     void a_chat_completion_is_sent_as_a_message_and_answered_as_a_chat_completion_with_reported_cache_tokens()
             throws Exception {
         String fixture = "usage-with-cache-tokens";
-        gateway.upstream().enqueue(OpenAiReplies.json(Fixtures.text(fixture, "anthropic-response.json")));
+        gateway.upstream().enqueue(OpenAiReplies.json(TranslationCases.text(fixture, "anthropic-response.json")));
         long before = Instant.now().getEpochSecond();
 
-        Reply reply = gateway.send(Fixtures.text(fixture, "openai-request.json"));
+        Reply reply = gateway.send(TranslationCases.text(fixture, "openai-request.json"));
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("application/json");
         ObjectNode answer = (ObjectNode) Sse.tree(reply.body());
         assertThat(answer.path("created").asLong()).isBetween(before, Instant.now().getEpochSecond());
         answer.put("created", AnthropicResponsesTest.CREATED);  // the one field the fixture cannot know
-        assertThat(Fixtures.asRead(answer)).isEqualTo(Fixtures.json(fixture, "openai-response.json"));
+        assertThat(TranslationCases.asRead(answer)).isEqualTo(TranslationCases.json(fixture, "openai-response.json"));
 
         RecordedRequest sent = gateway.upstream().takeRequest(5, TimeUnit.SECONDS);
         assertThat(sent).isNotNull();
@@ -54,7 +54,7 @@ class AnthropicProviderTest {
         assertThat(sent.getHeaders().get("anthropic-version")).isEqualTo("2023-06-01");
         assertThat(sent.getHeaders().get("Content-Type")).startsWith("application/json");
         assertThat(sent.getHeaders().get("Authorization")).isNull();
-        assertThat(Sse.tree(sent.getBody().utf8())).isEqualTo(Fixtures.json(fixture, "anthropic-request.json"));
+        assertThat(Sse.tree(sent.getBody().utf8())).isEqualTo(TranslationCases.json(fixture, "anthropic-request.json"));
 
         Usage row = gateway.onlyRow();
         assertThat(row.status()).isEqualTo(200);
@@ -74,7 +74,7 @@ class AnthropicProviderTest {
                 + "\"invalid_request_error\",\"message\":\"messages: text content blocks must be non-empty\"},"
                 + "\"request_id\":\"req_011CSHoEeqs5C35K2UUqR7Fy\"}"));
 
-        Reply reply = gateway.send(Fixtures.text("plain-text", "openai-request.json"));
+        Reply reply = gateway.send(TranslationCases.text("plain-text", "openai-request.json"));
 
         assertThat(reply.status()).isEqualTo(400);
         ErrorBody error = ErrorBody.of(reply.body());
@@ -89,7 +89,7 @@ class AnthropicProviderTest {
         gateway.upstream().enqueue(OpenAiReplies.json(529, "{\"type\":\"error\",\"error\":{\"type\":"
                 + "\"overloaded_error\",\"message\":\"Overloaded\"}}"));
 
-        Reply reply = gateway.send(Fixtures.text("plain-text", "openai-request.json"));
+        Reply reply = gateway.send(TranslationCases.text("plain-text", "openai-request.json"));
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(ErrorBody.of(reply.body()).withoutMessage())
@@ -115,8 +115,8 @@ class AnthropicProviderTest {
 
     /** A request that is recorded, sent after one that must not be: once its row is there, an earlier one would be. */
     private String barrierRequest() throws Exception {
-        gateway.upstream().enqueue(OpenAiReplies.json(Fixtures.text("plain-text", "anthropic-response.json")));
-        try (Response response = gateway.chat(Fixtures.text("plain-text", "openai-request.json"))) {
+        gateway.upstream().enqueue(OpenAiReplies.json(TranslationCases.text("plain-text", "anthropic-response.json")));
+        try (Response response = gateway.chat(TranslationCases.text("plain-text", "openai-request.json"))) {
             assertThat(response.code()).isEqualTo(200);
             return response.header("X-Request-Id");
         }
@@ -124,9 +124,9 @@ class AnthropicProviderTest {
 
     @Test
     void the_answer_of_a_non_streamed_request_is_the_fixture_translation_of_the_message() throws Exception {
-        gateway.upstream().enqueue(OpenAiReplies.json(Fixtures.text("plain-text", "anthropic-response.json")));
+        gateway.upstream().enqueue(OpenAiReplies.json(TranslationCases.text("plain-text", "anthropic-response.json")));
 
-        Reply reply = gateway.send(Fixtures.text("plain-text", "openai-request.json"));
+        Reply reply = gateway.send(TranslationCases.text("plain-text", "openai-request.json"));
 
         JsonNode answer = Sse.tree(reply.body());
         assertThat(answer.path("choices").path(0).path("message").path("content").asText())

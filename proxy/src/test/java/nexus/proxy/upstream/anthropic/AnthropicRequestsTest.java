@@ -20,28 +20,28 @@ import nexus.shared.error.ApiError;
 class AnthropicRequestsTest {
 
     static Stream<String> cases() {
-        return Fixtures.casesWith("openai-request.json");
+        return TranslationCases.casesWith("openai-request.json");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void an_openai_request_becomes_the_anthropic_request_or_a_400_naming_the_field(String name) {
-        ObjectNode openAi = (ObjectNode) Fixtures.json(name, "openai-request.json");
+        ObjectNode openAi = (ObjectNode) TranslationCases.json(name, "openai-request.json");
         boolean stream = openAi.path("stream").asBoolean();
         String model = openAi.get("model").asText();
 
-        if (Fixtures.has(name, "refused.json")) {
+        if (TranslationCases.has(name, "refused.json")) {
             UntranslatableRequestException refused = catchThrowableOfType(UntranslatableRequestException.class,
-                    () -> AnthropicRequests.toMessagesRequest(openAi, model, stream, Fixtures.MAPPER));
+                    () -> AnthropicRequests.toMessagesRequest(openAi, model, stream, TranslationCases.MAPPER));
             assertThat(refused).as("refused").isNotNull();
             ApiError error = refused.error();
-            JsonNode envelope = Fixtures.MAPPER.valueToTree(error.toEnvelope());
+            JsonNode envelope = TranslationCases.MAPPER.valueToTree(error.toEnvelope());
             assertThat(envelope)
-                    .isEqualTo(Fixtures.json(name, "refused.json"));
+                    .isEqualTo(TranslationCases.json(name, "refused.json"));
             assertThat(error.status()).isEqualTo(400);
         } else {
-            JsonNode translated = AnthropicRequests.toMessagesRequest(openAi, model, stream, Fixtures.MAPPER);
-            assertThat(Fixtures.asRead(translated)).isEqualTo(Fixtures.json(name, "anthropic-request.json"));
+            JsonNode translated = AnthropicRequests.toMessagesRequest(openAi, model, stream, TranslationCases.MAPPER);
+            assertThat(TranslationCases.asRead(translated)).isEqualTo(TranslationCases.json(name, "anthropic-request.json"));
         }
     }
 }

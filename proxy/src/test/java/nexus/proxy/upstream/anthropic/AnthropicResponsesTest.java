@@ -16,15 +16,15 @@ class AnthropicResponsesTest {
     static final long CREATED = 1_700_000_000L;
 
     static Stream<String> cases() {
-        return Fixtures.casesWith("anthropic-response.json");
+        return TranslationCases.casesWith("anthropic-response.json");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void an_anthropic_message_becomes_the_openai_chat_completion(String name) {
-        assertThat(AnthropicResponses.isMessage(Fixtures.json(name, "anthropic-response.json"))).isTrue();
+        assertThat(AnthropicResponses.isMessage(TranslationCases.json(name, "anthropic-response.json"))).isTrue();
 
-        assertThat(Fixtures.asRead(AnthropicResponses.toChatCompletion(Fixtures.json(name, "anthropic-response.json"),
-                CREATED, Fixtures.MAPPER))).isEqualTo(Fixtures.json(name, "openai-response.json"));
+        assertThat(TranslationCases.asRead(AnthropicResponses.toChatCompletion(TranslationCases.json(name, "anthropic-response.json"),
+                CREATED, TranslationCases.MAPPER))).isEqualTo(TranslationCases.json(name, "openai-response.json"));
     }
 }

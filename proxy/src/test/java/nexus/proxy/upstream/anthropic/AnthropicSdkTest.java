@@ -59,7 +59,7 @@ class AnthropicSdkTest {
     void a_streamed_tool_call_assembles_in_the_sdk_from_its_deltas_with_the_usage_chunk_last() {
         gateway.upstream().enqueue(new MockResponse.Builder()
                 .setHeader("Content-Type", "text/event-stream")
-                .chunkedBody(Fixtures.text("streaming-tool-call", "anthropic-stream.txt"), 32)
+                .chunkedBody(TranslationCases.text("streaming-tool-call", "anthropic-stream.txt"), 32)
                 .build());
         ChatCompletionCreateParams params = chat("Weather in Paris and Rome?").toBuilder()
                 .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build())
@@ -92,7 +92,7 @@ class AnthropicSdkTest {
 
     @Test
     void a_message_with_cache_tokens_reads_as_the_sdks_typed_completion() {
-        gateway.upstream().enqueue(OpenAiReplies.json(Fixtures.text("usage-with-cache-tokens",
+        gateway.upstream().enqueue(OpenAiReplies.json(TranslationCases.text("usage-with-cache-tokens",
                 "anthropic-response.json")));
 
         ChatCompletion completion = client.chat().completions().create(chat("Who approves travel expenses?"))

@@ -21,22 +21,22 @@ import nexus.proxy.upstream.SseReader;
 class AnthropicStreamTest {
 
     static Stream<String> cases() {
-        return Fixtures.casesWith("anthropic-stream.txt");
+        return TranslationCases.casesWith("anthropic-stream.txt");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void an_anthropic_event_stream_becomes_the_openai_chunks(String name) throws IOException {
-        String transcript = Fixtures.text(name, "anthropic-stream.txt");
-        AnthropicStream stream = new AnthropicStream(Fixtures.MAPPER, AnthropicResponsesTest.CREATED);
+        String transcript = TranslationCases.text(name, "anthropic-stream.txt");
+        AnthropicStream stream = new AnthropicStream(TranslationCases.MAPPER, AnthropicResponsesTest.CREATED);
         SseReader events = new SseReader(new Buffer().writeUtf8(transcript));
 
         List<JsonNode> chunks = new ArrayList<>();
         for (String data = events.next(); data != null; data = events.next()) {
-            stream.translate(data).forEach(chunk -> chunks.add(Fixtures.parse(chunk)));
+            stream.translate(data).forEach(chunk -> chunks.add(TranslationCases.parse(chunk)));
         }
 
-        List<JsonNode> expected = Fixtures.text(name, "openai-chunks.jsonl").lines().map(Fixtures::parse).toList();
+        List<JsonNode> expected = TranslationCases.text(name, "openai-chunks.jsonl").lines().map(TranslationCases::parse).toList();
         assertThat(chunks).containsExactlyElementsOf(expected);
         assertThat(stream.stopped()).isEqualTo(transcript.contains("event: message_stop"));
     }

@@ -41,24 +41,24 @@ class AnthropicStreamingTest {
     }
 
     private static MockResponse transcript(String fixture) {
-        return eventStream().chunkedBody(Fixtures.text(fixture, "anthropic-stream.txt"), 64).build();
+        return eventStream().chunkedBody(TranslationCases.text(fixture, "anthropic-stream.txt"), 64).build();
     }
 
     /** The fixture's chunks as the client reads them: without the usage chunk unless it asked, then [DONE]. */
     private static List<JsonNode> expectedChunks(String fixture, boolean withUsage) {
-        return Fixtures.text(fixture, "openai-chunks.jsonl").lines().map(Fixtures::parse)
+        return TranslationCases.text(fixture, "openai-chunks.jsonl").lines().map(TranslationCases::parse)
                 .filter(chunk -> withUsage || !chunk.has("usage")).toList();
     }
 
     /** The received chunk payloads, each with the {@code created} the fixtures use once checked to be now. */
     private static List<JsonNode> receivedChunks(List<String> payloads, long before) {
         long after = Instant.now().getEpochSecond();
-        return payloads.stream().map(Fixtures::parse).map(chunk -> {
+        return payloads.stream().map(TranslationCases::parse).map(chunk -> {
             if (chunk.has("created")) {
                 assertThat(chunk.get("created").asLong()).isBetween(before, after);
                 ((ObjectNode) chunk).put("created", AnthropicResponsesTest.CREATED);
             }
-            return Fixtures.asRead(chunk);
+            return TranslationCases.asRead(chunk);
         }).toList();
     }
 
@@ -128,7 +128,7 @@ class AnthropicStreamingTest {
     @Test
     void a_stream_cut_off_midway_ends_with_one_error_event_no_done_and_a_truncated_row() throws Exception {
         gateway.upstream().enqueue(eventStream()
-                .body(Fixtures.text("streaming-text", "anthropic-stream.txt"))
+                .body(TranslationCases.text("streaming-text", "anthropic-stream.txt"))
                 .onResponseBody(new SocketEffect.CloseSocket())  // closes the socket halfway through the body
                 .build());
 
@@ -151,7 +151,7 @@ class AnthropicStreamingTest {
 
     @Test
     void a_stream_that_ends_without_message_stop_gets_one_error_event_after_everything_it_sent() throws Exception {
-        String transcript = Fixtures.text("streaming-text", "anthropic-stream.txt");
+        String transcript = TranslationCases.text("streaming-text", "anthropic-stream.txt");
         gateway.upstream().enqueue(eventStream()
                 .body(transcript.substring(0, transcript.indexOf("event: message_delta")))
                 .build());

@@ -14,12 +14,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import nexus.shared.json.Json;
 
 /** Test helper: the translation cases under {@code fixtures/anthropic-upstream/<case>/}, one folder per case. */
-final class Fixtures {
+final class TranslationCases {
 
     static final ObjectMapper MAPPER = Json.newMapper();
     private static final Path ROOT = root();
 
-    private Fixtures() {}
+    private TranslationCases() {}
 
     /** The names of the cases whose folder holds {@code file}, sorted. */
     static Stream<String> casesWith(String file) {
@@ -66,7 +66,7 @@ final class Fixtures {
 
     private static Path root() {
         try {
-            return Path.of(Fixtures.class.getResource("/fixtures/anthropic-upstream").toURI());
+            return Path.of(TranslationCases.class.getResource("/fixtures/anthropic-upstream").toURI());
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
