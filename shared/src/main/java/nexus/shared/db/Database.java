@@ -3,17 +3,16 @@ package nexus.shared.db;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.sql.Types;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.argument.AbstractArgumentFactory;
-import org.jdbi.v3.core.argument.Argument;
-import org.jdbi.v3.core.config.ConfigRegistry;
+import org.jdbi.v3.core.argument.ArgumentFactory;
 import org.jdbi.v3.sqlobject.SqlObjectPlugin;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -82,36 +81,24 @@ public final class Database {
         return jdbi.open();
     }
 
+    /** Every enum the schema stores is its wire name, both ways. */
     private static void registerEnums(Jdbi jdbi) {
-        jdbi.registerArgument(new AbstractArgumentFactory<ProviderKind>(Types.VARCHAR) {
-            @Override
-            protected Argument build(ProviderKind value, ConfigRegistry config) {
-                return (position, statement, context) -> statement.setString(position, value.wireName());
-            }
-        });
-        jdbi.registerArgument(new AbstractArgumentFactory<UsageSource>(Types.VARCHAR) {
-            @Override
-            protected Argument build(UsageSource value, ConfigRegistry config) {
-                return (position, statement, context) -> statement.setString(position, value.wireName());
-            }
-        });
-        jdbi.registerColumnMapper(ProviderKind.class, (rows, column, context) -> {
+        storeByWireName(jdbi, ProviderKind.class);
+        storeByWireName(jdbi, ModelType.class);
+        storeByWireName(jdbi, UsageSource.class);
+    }
+
+    private static <E extends Enum<E> & WireNamed> void storeByWireName(Jdbi jdbi, Class<E> type) {
+        jdbi.registerArgument((ArgumentFactory) (argumentType, value, config) -> type.equals(argumentType)
+                ? Optional.of((position, statement, context) ->
+                        statement.setString(position, value == null ? null : type.cast(value).wireName()))
+                : Optional.empty());
+        jdbi.registerColumnMapper(type, (rows, column, context) -> {
             String value = rows.getString(column);
-            return ProviderKind.fromWireName(value)
-                    .orElseThrow(() -> new IllegalStateException("Unknown provider kind in the database: " + value));
+            return Arrays.stream(type.getEnumConstants()).filter(constant -> constant.wireName().equals(value))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("Unknown " + type.getSimpleName() + " in the database: "
+                            + value));
         });
-        jdbi.registerArgument(new AbstractArgumentFactory<ModelType>(Types.VARCHAR) {
-            @Override
-            protected Argument build(ModelType value, ConfigRegistry config) {
-                return (position, statement, context) -> statement.setString(position, value.wireName());
-            }
-        });
-        jdbi.registerColumnMapper(ModelType.class, (rows, column, context) -> {
-            String value = rows.getString(column);
-            return ModelType.fromWireName(value)
-                    .orElseThrow(() -> new IllegalStateException("Unknown model type in the database: " + value));
-        });
-        jdbi.registerColumnMapper(UsageSource.class,
-                (rows, column, context) -> UsageSource.valueOf(rows.getString(column).toUpperCase(java.util.Locale.ROOT)));
     }
 }

@@ -6,13 +6,14 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** What a provider model does, and so which proxy endpoints serve it; stored lower-case in {@code provider_model.type}. */
-public enum ModelType {
+public enum ModelType implements WireNamed {
     CHAT,
     EMBEDDING,
     RERANK,
     IMAGE,
     VIDEO;
 
+    @Override
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

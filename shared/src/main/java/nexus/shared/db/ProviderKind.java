@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The wire protocol a provider speaks; stored lower-case in {@code provider.kind}. */
-public enum ProviderKind {
+public enum ProviderKind implements WireNamed {
     /** Any OpenAI-compatible server: OpenAI, DeepSeek, Qwen, GLM, Grok, vLLM, Ollama … */
     OPENAI,
     /** Anthropic's Messages API; OpenAI chat requests and answers are translated both ways. */
@@ -14,6 +14,7 @@ public enum ProviderKind {
     /** Answers locally and deterministically, for trying Nexus out and measuring it alone. */
     MOCK;
 
+    @Override
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
