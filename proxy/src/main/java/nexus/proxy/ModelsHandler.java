@@ -11,7 +11,6 @@ import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
 import nexus.shared.db.ModelType;
-import nexus.shared.error.ApiError;
 
 /** GET /v1/models: the models the caller's key opens (of one type with {@code ?type=}), in OpenAI's list format. Thread-safe. */
 public final class ModelsHandler implements Handler {
@@ -47,7 +46,6 @@ public final class ModelsHandler implements Handler {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        return ModelType.fromWireName(value).orElseThrow(() -> ApiError.invalidRequest(
-                "'type' must be one of: " + ModelType.wireNames() + ".", "type"));
+        return ModelType.named(value);
     }
 }

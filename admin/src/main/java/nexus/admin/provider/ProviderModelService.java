@@ -43,7 +43,7 @@ public final class ProviderModelService {
         String modelName = modelName(request.modelName());
         String description = request.description() == null ? "" : request.description();
         boolean enabled = request.enabled() == null || request.enabled();
-        ModelType type = request.type() == null ? ModelType.CHAT : type(request.type());
+        ModelType type = request.type() == null ? ModelType.CHAT : ModelType.named(request.type().strip());
         return database.inTransaction(handle -> {
             ProviderModelDao dao = handle.attach(ProviderModelDao.class);
             checkFree(handle.attach(ProviderDao.class), dao, providerId, modelName, null);
@@ -57,7 +57,7 @@ public final class ProviderModelService {
     /** Applies the fields the request carries, including a move to another provider; the others keep their value. */
     public ProviderModelView update(long modelId, ProviderModelRequest request) {
         String requestedName = request.modelName() == null ? null : modelName(request.modelName());
-        ModelType requestedType = request.type() == null ? null : type(request.type());
+        ModelType requestedType = request.type() == null ? null : ModelType.named(request.type().strip());
         return database.inTransaction(handle -> {
             ProviderModelDao dao = handle.attach(ProviderModelDao.class);
             ProviderModel current = dao.findById(modelId).orElseThrow(() -> notFound(modelId));
@@ -111,11 +111,6 @@ public final class ProviderModelService {
                     "model_name");
         }
         return name;
-    }
-
-    private static ModelType type(String value) {
-        return ModelType.fromWireName(value.strip()).orElseThrow(() -> ApiError.invalidRequest(
-                "'type' must be one of: " + ModelType.wireNames() + ".", "type"));
     }
 
     private static ApiError notFound(long modelId) {

@@ -3,7 +3,6 @@ package nexus.shared.db;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.io.IOException;
@@ -95,10 +94,8 @@ public final class Database {
                 : Optional.empty());
         jdbi.registerColumnMapper(type, (rows, column, context) -> {
             String value = rows.getString(column);
-            return Arrays.stream(type.getEnumConstants()).filter(constant -> constant.wireName().equals(value))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("Unknown " + type.getSimpleName() + " in the database: "
-                            + value));
+            return WireNamed.find(type, value).orElseThrow(() -> new IllegalStateException(
+                    "Unknown " + type.getSimpleName() + " in the database: " + value));
         });
     }
 }

@@ -1,9 +1,9 @@
 package nexus.shared.db;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
+
+import nexus.shared.error.ApiError;
 
 /** What a provider model does, and so which proxy endpoints serve it; stored lower-case in {@code provider_model.type}. */
 public enum ModelType implements WireNamed {
@@ -19,11 +19,17 @@ public enum ModelType implements WireNamed {
     }
 
     public static Optional<ModelType> fromWireName(String value) {
-        return Arrays.stream(values()).filter(type -> type.wireName().equals(value)).findFirst();
+        return WireNamed.find(ModelType.class, value);
+    }
+
+    /** The type a request names in its {@code type} field or parameter; any other value is a 400 naming it. */
+    public static ModelType named(String value) {
+        return fromWireName(value).orElseThrow(() -> ApiError.invalidRequest(
+                "'type' must be one of: " + wireNames() + ".", "type"));
     }
 
     /** The accepted names, for error messages: "chat, embedding, rerank, image, video". */
     public static String wireNames() {
-        return Arrays.stream(values()).map(ModelType::wireName).collect(Collectors.joining(", "));
+        return WireNamed.names(ModelType.class);
     }
 }

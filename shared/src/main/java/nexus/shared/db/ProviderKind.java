@@ -1,9 +1,7 @@
 package nexus.shared.db;
 
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /** The wire protocol a provider speaks; stored lower-case in {@code provider.kind}. */
 public enum ProviderKind implements WireNamed {
@@ -20,11 +18,11 @@ public enum ProviderKind implements WireNamed {
     }
 
     public static Optional<ProviderKind> fromWireName(String value) {
-        return Arrays.stream(values()).filter(kind -> kind.wireName().equals(value)).findFirst();
+        return WireNamed.find(ProviderKind.class, value);
     }
 
     /** The accepted names, for error messages: "openai, anthropic, mock". */
     public static String wireNames() {
-        return Arrays.stream(values()).map(ProviderKind::wireName).collect(Collectors.joining(", "));
+        return WireNamed.names(ProviderKind.class);
     }
 }
