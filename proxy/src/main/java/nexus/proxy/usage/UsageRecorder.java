@@ -69,11 +69,7 @@ public final class UsageRecorder implements AutoCloseable {
     public void record(Usage row) {
         if (closed) {
             log.warn("Usage row {} arrived after shutdown; writing it directly", row.requestId());
-            try (Handle handle = database.openHandle(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
-                write(inserts, List.of(row));
-            } catch (SQLException e) {
-                log.error("Lost usage row {}: {}", row.requestId(), e.getMessage());
-            }
+            write(database::insertUsage, List.of(row));
             return;
         }
         queue.add(row);
@@ -95,7 +91,7 @@ public final class UsageRecorder implements AutoCloseable {
                 }
                 stop = batch.remove(STOP);
                 if (!batch.isEmpty()) {
-                    write(inserts, batch);
+                    write(inserts::insertAll, batch);
                 }
                 batch.clear();
             }
@@ -106,7 +102,13 @@ public final class UsageRecorder implements AutoCloseable {
         }
     }
 
-    private void write(UsageInserts inserts, List<Usage> rows) {
+    /** Inserts rows on a connection: the writer's held one, or after shutdown one of their own. */
+    @FunctionalInterface
+    private interface RowInserts {
+        void insertAll(List<Usage> rows) throws SQLException;
+    }
+
+    private void write(RowInserts inserts, List<Usage> rows) {
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             try {
                 inserts.insertAll(rows);
