@@ -4,9 +4,7 @@ package nexus.proxy.anthropic;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.http.HttpServletResponse;
-import okhttp3.MediaType;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +19,7 @@ import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.proxy.upstream.anthropic.AnthropicUsage;
+import nexus.proxy.upstream.anthropic.MessagesApiRequests;
 import nexus.proxy.usage.TokenCounter;
 import nexus.proxy.usage.TokenUsage;
 import nexus.proxy.usage.UsageRecorder;
@@ -38,9 +37,6 @@ import nexus.shared.error.ApiError;
 public final class MessagesRelay {
 
     private static final Logger log = LoggerFactory.getLogger(MessagesRelay.class);
-    /** The API version asked for when the client named none. */
-    static final String DEFAULT_VERSION = "2023-06-01";
-    private static final MediaType JSON = MediaType.get("application/json");
 
     private final UpstreamClients http;
     private final UpstreamWatchdog watchdog;
@@ -153,16 +149,11 @@ public final class MessagesRelay {
     private UpstreamCall open(MessagesCall call, boolean stream) {
         Provider provider = provider(call);
         try {
-            Request.Builder request = new Request.Builder()
-                    .url(UpstreamCall.endpoint(provider, "messages"))
-                    .header("anthropic-version", call.version() != null ? call.version() : DEFAULT_VERSION)
-                    .post(RequestBody.create(call.request().upstreamBody(call.target().model(), mapper),
-                            JSON));
+            Request.Builder request = MessagesApiRequests.post(provider,
+                    call.version() != null ? call.version() : MessagesApiRequests.API_VERSION,
+                    call.request().upstreamBody(call.target().model(), mapper));
             if (call.beta() != null) {
                 request.header("anthropic-beta", call.beta());
-            }
-            if (!provider.serverKey().isEmpty()) {
-                request.header("x-api-key", provider.serverKey());
             }
             return UpstreamCall.start(http.forProvider(provider), watchdog, request.build(), provider, stream,
                     (status, body) -> UpstreamFailures.status(provider, status, body, mapper));

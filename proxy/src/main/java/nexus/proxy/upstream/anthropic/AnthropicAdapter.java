@@ -13,9 +13,7 @@ import nexus.proxy.upstream.UpstreamCall;
 import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.shared.db.Provider;
-import okhttp3.MediaType;
 import okhttp3.Request;
-import okhttp3.RequestBody;
 
 /**
  * Anthropic's Messages API ({@code POST {server_url}/messages}): the OpenAI request is translated before it is sent,
@@ -23,9 +21,6 @@ import okhttp3.RequestBody;
  */
 public final class AnthropicAdapter implements UpstreamAdapter {
 
-    /** The API version the translation follows. */
-    static final String API_VERSION = "2023-06-01";
-    private static final MediaType JSON = MediaType.get("application/json");
 
     private final UpstreamClients http;
     private final UpstreamWatchdog watchdog;
@@ -49,14 +44,8 @@ public final class AnthropicAdapter implements UpstreamAdapter {
         } catch (IOException e) {
             throw new IllegalStateException("A translated JSON tree could not be written", e);
         }
-        Request.Builder upstream = new Request.Builder()
-                .url(UpstreamCall.endpoint(provider, "messages"))
-                .header("anthropic-version", API_VERSION)
-                .post(RequestBody.create(body, JSON));
-        if (!provider.serverKey().isEmpty()) {
-            upstream.header("x-api-key", provider.serverKey());
-        }
-        UpstreamCall call = UpstreamCall.start(http.forProvider(provider), watchdog, upstream.build(), provider, stream,
+        Request upstream = MessagesApiRequests.post(provider, MessagesApiRequests.API_VERSION, body).build();
+        UpstreamCall call = UpstreamCall.start(http.forProvider(provider), watchdog, upstream, provider, stream,
                 (status, error) -> AnthropicErrors.fromStatus(provider, status, error, mapper));
         return new AnthropicExchange(call, provider, mapper, clock.instant().getEpochSecond());
     }
