@@ -86,6 +86,7 @@ public final class ProxyApp implements AutoCloseable {
         this.javalin = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
             javalin.concurrency.useVirtualThreads = true;
+            javalin.jetty.threadPool = JettyThreads.create();
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;  // never buffer a stream to compress it
             javalin.jetty.modifyHttpConfiguration(http -> http.setOutputBufferSize(OUTPUT_BUFFER_BYTES));
