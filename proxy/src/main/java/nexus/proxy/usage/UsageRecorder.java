@@ -21,14 +21,14 @@ import nexus.shared.error.ApiError;
 
 /**
  * Records usage rows off the request path: {@link #record} only queues a row; one writer thread, on one held
- * connection, gathers rows for up to {@link #GATHER_MILLIS} and inserts them in one transaction, then writes their
+ * connection, gathers the rows that arrive within {@link #GATHER_MILLIS} of the first and inserts them in one
+ * transaction, then writes their
  * access log lines. {@link #close()} writes what is still queued. Thread-safe.
  */
 public final class UsageRecorder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
     private static final Logger access = LoggerFactory.getLogger("nexus.proxy.access");
-    private static final int MAX_BATCH = 512;
     static final long GATHER_MILLIS = 50;
     private static final int WRITE_ATTEMPTS = 5;
     private static final Usage STOP = new Usage(0, "", "", 0, "", "", "", "", false, 0, 0, 0, null, 0, false, null, 0,
@@ -76,19 +76,16 @@ public final class UsageRecorder implements AutoCloseable {
     }
 
     private void writeLoop() {
-        List<Usage> batch = new ArrayList<>(MAX_BATCH);
+        List<Usage> batch = new ArrayList<>();
         try (Handle handle = database.openHandle(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
             boolean stop = false;
             while (!stop) {
                 batch.add(queue.take());
-                long gatherUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(GATHER_MILLIS);
-                while (batch.size() < MAX_BATCH && batch.getLast() != STOP) {
-                    Usage next = queue.poll(gatherUntil - System.nanoTime(), TimeUnit.NANOSECONDS);
-                    if (next == null) {
-                        break;
-                    }
-                    batch.add(next);
+                if (batch.getFirst() != STOP) {
+                    // Sleeps rather than polls row by row: a waiting poll would be woken by every row queued.
+                    Thread.sleep(GATHER_MILLIS);
                 }
+                queue.drainTo(batch);
                 stop = batch.remove(STOP);
                 if (!batch.isEmpty()) {
                     write(inserts::insertAll, batch);
