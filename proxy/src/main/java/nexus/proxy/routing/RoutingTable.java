@@ -3,26 +3,24 @@ package nexus.proxy.routing;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.shared.db.CommitWatch;
 import nexus.shared.db.ConfigVersionDao;
 import nexus.shared.db.Database;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderModelDao;
 
 /**
- * The proxy's cached view of providers and models. Each request asks SQLite, on one held connection, whether any
- * other connection has committed since ({@code PRAGMA data_version}, no disk read); only then is the config version
- * read, and only when that moved are the tables reloaded. So an admin change is seen on the next request, and a
- * request costs no query. Thread-safe.
- *
- * <p>Requests that queue for the check share it: a request that gets the lock after a check has finished which began
- * after the request arrived uses that check's answer, since the check saw every commit made before the request came.
+ * The proxy's cached view of providers and models. Each request first looks at the database's commit watch (a few
+ * memory reads); only when something was committed since the last check does it ask SQLite, on one held connection,
+ * whether another connection committed ({@code PRAGMA data_version}), then read the config version, and only when
+ * that moved are the tables reloaded. So an admin change is seen on the next request, and a request costs neither a
+ * query nor a lock. Thread-safe.
  */
 public final class RoutingTable implements AutoCloseable {
 
@@ -31,14 +29,14 @@ public final class RoutingTable implements AutoCloseable {
     private final Handle handle;
     private final ConfigVersionDao versions;
     private final PreparedStatement dataVersionQuery;
+    private final CommitWatch commits;
     private final ReentrantLock lock = new ReentrantLock();
-    /** How many checks have begun; a check's number is the count once it began. */
-    private final AtomicLong checksBegun = new AtomicLong();
-    /** The number of the last finished check; guarded by the lock. */
-    private long lastChecked;
     private long dataVersion = Long.MIN_VALUE;
     private long configVersion = Long.MIN_VALUE;
-    private volatile Routes routes;
+    private volatile Checked checked;
+
+    /** The routes a check found, and the commit watch's header as it was before that check began. */
+    private record Checked(long[] header, Routes routes) {}
 
     public RoutingTable(Database database) {
         this.handle = database.openHandle();
@@ -49,17 +47,26 @@ public final class RoutingTable implements AutoCloseable {
             handle.close();
             throw new IllegalStateException("Cannot prepare the change check on the database", e);
         }
+        this.commits = database.commitWatch(handle);
+        if (!commits.sees()) {
+            log.warn("The database's wal-index cannot be watched; every request checks PRAGMA data_version");
+        }
     }
 
     /** The routes as committed right now. */
     public Routes current() {
-        long arrived = checksBegun.get();
+        Checked last = checked;
+        if (last != null && commits.unchangedSince(last.header())) {
+            return last.routes();
+        }
         lock.lock();
         try {
-            if (lastChecked > arrived && routes != null) {
-                return routes;  // a check that began after this request arrived has just finished
+            last = checked;
+            if (last != null && commits.unchangedSince(last.header())) {
+                return last.routes();  // a request that queued on the lock with this one has just checked
             }
-            long check = checksBegun.incrementAndGet();
+            long[] header = commits.look();  // before the check: a commit after this point changes it again
+            Routes routes = last == null ? null : last.routes();
             long seenData = dataVersion();
             if (seenData != dataVersion || routes == null) {
                 dataVersion = seenData;
@@ -69,7 +76,7 @@ public final class RoutingTable implements AutoCloseable {
                     routes = load();
                 }
             }
-            lastChecked = check;
+            checked = new Checked(header, routes);
             return routes;
         } finally {
             lock.unlock();

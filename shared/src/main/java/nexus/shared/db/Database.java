@@ -26,9 +26,11 @@ public final class Database {
     static final int BUSY_TIMEOUT_MILLIS = 5_000;
 
     private final Jdbi jdbi;
+    private final Path file;
 
-    private Database(Jdbi jdbi) {
+    private Database(Jdbi jdbi, Path file) {
         this.jdbi = jdbi;
+        this.file = file;
     }
 
     /** Opens (creating when absent) the database file and brings its schema up to date. */
@@ -53,7 +55,7 @@ public final class Database {
         Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
         registerEnums(jdbi);
         Migrations.apply(jdbi);
-        return new Database(jdbi);
+        return new Database(jdbi, file);
     }
 
     /** A thread-safe DAO that takes a connection per call. */
@@ -78,6 +80,15 @@ public final class Database {
     /** A dedicated connection the caller owns and must close; not thread-safe. */
     public Handle openHandle() {
         return jdbi.open();
+    }
+
+    /**
+     * A watch on commits to this database, for a caller that holds {@code connection} open (it keeps the watched
+     * file in place) and has read through it.
+     */
+    public CommitWatch commitWatch(Handle connection) {
+        connection.createQuery("PRAGMA data_version").mapTo(Long.class).one();  // a read creates the wal-index
+        return CommitWatch.of(file);
     }
 
     /** Every enum the schema stores is its wire name, both ways. */
