@@ -17,6 +17,7 @@ import nexus.proxy.upstream.StreamCutException;
 import nexus.proxy.upstream.UpstreamCall;
 import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamFailures;
+import nexus.proxy.upstream.UpstreamSockets;
 import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.proxy.upstream.anthropic.AnthropicUsage;
 import nexus.proxy.upstream.anthropic.MessagesApiRequests;
@@ -87,36 +88,38 @@ public final class MessagesRelay {
         RelayedStream seen = new RelayedStream(mapper);
         try (UpstreamCall upstream = open(call, true)) {
             NamedEvents out = NamedEvents.start(response);
-            while (true) {
-                String data;
-                try {
-                    data = upstream.nextEvent();
-                } catch (StreamCutException cut) {
-                    endBroken(call, seen, out, cut.error(), null);
-                    return;
-                }
-                if (data == null) {
-                    endBroken(call, seen, out, ApiError.upstreamUnavailable("The upstream provider '"
-                            + provider(call).name() + "' ended the stream without message_stop; the answer may be"
-                            + " incomplete."), null);
-                    return;
-                }
-                String name = upstream.eventName();
-                if ("error".equals(name)) {
-                    endBroken(call, seen, out, UpstreamFailures.inStream(provider(call), data, mapper), data);
-                    return;
-                }
-                seen.inspect(name, data);
-                out.write(name, data);
-                if ("message_stop".equals(name)) {
-                    upstream.finish();
-                    out.close();
-                    usage.record(call, true, 200, null, false, used(call, seen), seen.firstContentNanos(), 0);
-                    storeStream(call, 200, seen, null);
-                    return;
-                }
-                if (!upstream.hasBufferedData()) {
-                    out.flush();
+            try (var flushing = UpstreamSockets.beforeWaiting(out::flush)) {
+                while (true) {
+                    String data;
+                    try {
+                        data = upstream.nextEvent();
+                    } catch (StreamCutException cut) {
+                        endBroken(call, seen, out, cut.error(), null);
+                        return;
+                    }
+                    if (data == null) {
+                        endBroken(call, seen, out, ApiError.upstreamUnavailable("The upstream provider '"
+                                + provider(call).name() + "' ended the stream without message_stop; the answer may be"
+                                + " incomplete."), null);
+                        return;
+                    }
+                    String name = upstream.eventName();
+                    if ("error".equals(name)) {
+                        endBroken(call, seen, out, UpstreamFailures.inStream(provider(call), data, mapper), data);
+                        return;
+                    }
+                    seen.inspect(name, data);
+                    out.write(name, data);
+                    if ("message_stop".equals(name)) {
+                        upstream.finish();
+                        out.close();
+                        usage.record(call, true, 200, null, false, used(call, seen), seen.firstContentNanos(), 0);
+                        storeStream(call, 200, seen, null);
+                        return;
+                    }
+                    if (!upstream.mayDeferFlush()) {
+                        out.flush();
+                    }
                 }
             }
         } catch (ClientGoneException gone) {

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import nexus.proxy.upstream.Exchange;
 import nexus.proxy.upstream.UpstreamFailures;
+import nexus.proxy.upstream.UpstreamSockets;
 import nexus.proxy.usage.RecordedCall;
 import nexus.proxy.usage.TokenUsage;
 import nexus.shared.error.ApiError;
@@ -45,7 +46,10 @@ public final class StreamRelay {
                          Function<StreamAccounting, TokenUsage> usedTokens) {
         try {
             sink.begin();
-            ApiError broken = pump(call, exchange, sink, accounting);
+            ApiError broken;
+            try (var flushing = UpstreamSockets.beforeWaiting(sink::flush)) {
+                broken = pump(call, exchange, sink, accounting);
+            }
             TokenUsage used = usedTokens.apply(accounting);
             if (broken == null) {
                 sink.done(new StreamSummary(accounting.completionId(), call.requestId(), call.conversationId(), used));
@@ -80,7 +84,7 @@ public final class StreamRelay {
             switch (accounting.inspect(chunk)) {
                 case FORWARD -> {
                     sink.chunk(chunk);
-                    if (!exchange.hasBufferedData()) {
+                    if (!exchange.mayDeferFlush()) {
                         sink.flush();  // every event leaves as soon as nothing more has arrived behind it
                     }
                 }

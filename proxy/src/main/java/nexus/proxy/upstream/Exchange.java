@@ -27,8 +27,11 @@ public interface Exchange extends AutoCloseable {
      */
     String nextChunk() throws IOException;
 
-    /** True when more of the stream has already arrived, so a relay may wait before flushing to its client. */
-    default boolean hasBufferedData() {
+    /**
+     * True when a relay may leave what it wrote to its client unflushed for now: more of the stream has already
+     * arrived, or the upstream's socket flushes it before it waits for more ({@link UpstreamSockets}).
+     */
+    default boolean mayDeferFlush() {
         return false;
     }
 

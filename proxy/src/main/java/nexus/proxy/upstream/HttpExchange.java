@@ -47,8 +47,8 @@ public final class HttpExchange implements Exchange {
     }
 
     @Override
-    public boolean hasBufferedData() {
-        return call.hasBufferedData();
+    public boolean mayDeferFlush() {
+        return call.mayDeferFlush();
     }
 
     @Override

@@ -38,14 +38,17 @@ public final class UpstreamCall implements AutoCloseable {
     private final Response response;
     private final Provider provider;
     private final UpstreamWatchdog.Watch watch;
+    private final boolean flushedBeforeWaits;
     private SseReader events;
     private boolean complete;
 
-    private UpstreamCall(Call call, Response response, Provider provider, UpstreamWatchdog.Watch watch) {
+    private UpstreamCall(Call call, Response response, Provider provider, UpstreamWatchdog.Watch watch,
+                         boolean flushedBeforeWaits) {
         this.call = call;
         this.response = response;
         this.provider = provider;
         this.watch = watch;
+        this.flushedBeforeWaits = flushedBeforeWaits;
     }
 
     /**
@@ -78,7 +81,8 @@ public final class UpstreamCall implements AutoCloseable {
             throw ApiError.upstreamUnavailable("The upstream provider '" + provider.name()
                     + "' answered a streaming request without a stream (Content-Type " + contentType + ").");
         }
-        return new UpstreamCall(call, response, provider, watch);
+        return new UpstreamCall(call, response, provider, watch,
+                UpstreamSockets.readsOnCallingThread(http, response.protocol()));
     }
 
     /**
@@ -186,9 +190,12 @@ public final class UpstreamCall implements AutoCloseable {
         }
     }
 
-    /** True when more of the stream has already arrived. */
-    public boolean hasBufferedData() {
-        return events != null && response.body().source().getBuffer().size() > 0;
+    /**
+     * True when a relay may hold its flush: the answer is read through {@link UpstreamSockets} on the relay's thread,
+     * which flush before they wait, or more of the stream has already arrived.
+     */
+    public boolean mayDeferFlush() {
+        return flushedBeforeWaits || events != null && response.body().source().getBuffer().size() > 0;
     }
 
     /** What a failed read means: a timeout when the watchdog cut the call, else the failure itself. */

@@ -1,5 +1,6 @@
 package nexus.proxy.upstream;
 
+import java.net.Proxy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +27,8 @@ public final class UpstreamHttp {
                 .callTimeout(Duration.ZERO)                 // a whole stream may rightly run for minutes
                 .retryOnConnectionFailure(false)            // a replayed chat POST can be billed twice
                 .followRedirects(false)
+                .socketFactory(new UpstreamSockets())       // flushes a relay's client before each wait (see there)
+                .proxy(Proxy.NO_PROXY)                      // a provider's own http_proxy, never the JVM's settings
                 .build();
     }
 }

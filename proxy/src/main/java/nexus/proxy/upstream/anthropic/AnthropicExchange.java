@@ -71,8 +71,8 @@ final class AnthropicExchange implements Exchange {
     }
 
     @Override
-    public boolean hasBufferedData() {
-        return !pending.isEmpty() || call.hasBufferedData();
+    public boolean mayDeferFlush() {
+        return !pending.isEmpty() || call.mayDeferFlush();
     }
 
     @Override
