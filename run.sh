@@ -47,7 +47,7 @@ COMMON_JAVA_OPTS="--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -XX:Reserv
 if [ "$(jdk_major "$JAVA_HOME")" -ge 22 ]; then COMMON_JAVA_OPTS="$COMMON_JAVA_OPTS -XX:TrimNativeHeapInterval=1000"; fi
 if [ "$(jdk_major "$JAVA_HOME")" -ge 25 ]; then COMMON_JAVA_OPTS="$COMMON_JAVA_OPTS -XX:+UseCompactObjectHeaders"; fi
 ADMIN_JAVA_OPTS=${NEXUS_ADMIN_JAVA_OPTS:-"$COMMON_JAVA_OPTS -Xms16m -Xmx128m -XX:TieredStopAtLevel=1"}
-PROXY_JAVA_OPTS=${NEXUS_PROXY_JAVA_OPTS:-"$COMMON_JAVA_OPTS -Xms32m -Xmx192m -Xmn32m"}
+PROXY_JAVA_OPTS=${NEXUS_PROXY_JAVA_OPTS:-"$COMMON_JAVA_OPTS -Xms40m -Xmx192m -Xmn32m"}
 export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 
 BUILD_STAMP="$ROOT/proxy/target/.built"
