@@ -3,12 +3,15 @@ package nexus.proxy.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import mockwebserver3.RecordedRequest;
 import okhttp3.Response;
+import okio.BufferedSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -17,6 +20,7 @@ import nexus.proxy.ErrorBody;
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ProxyWithUpstream.Reply;
+import nexus.proxy.ScriptedSseBody;
 import nexus.proxy.Sse;
 import nexus.proxy.upstream.ForwardProxy.Protocol;
 import nexus.shared.db.ModelType;
@@ -106,6 +110,34 @@ class OutboundProxyTest {
         assertThat(Sse.contents(Sse.data(reply.body()))).isEqualTo("from upstream");
         assertThat(Sse.data(reply.body())).last().isEqualTo("[DONE]");
         assertThat(forwardProxy.targets).containsExactly(upstreamAddress());
+    }
+
+    @Test
+    void a_stream_through_a_socks5_proxy_is_still_flushed_event_by_event() throws Exception {
+        // OkHttp opens SOCKS sockets itself, so the relay cannot flush before a wait and flushes each event instead.
+        forwardProxy = ForwardProxy.open(Protocol.SOCKS5);
+        addProxiedProvider(forwardProxy.address(null));
+        CountDownLatch release = new CountDownLatch(1);
+        ScriptedSseBody body = new ScriptedSseBody()
+                .event(OpenAiReplies.contentChunk("grok-4", "first"))
+                .await(release)
+                .event(OpenAiReplies.finishChunk("grok-4"))
+                .event("[DONE]");
+        gateway.upstream().enqueue(body.response());
+
+        try (Response response = gateway.proxy().execute(gateway.proxy().post("/v1/chat/completions", PROXIED_KEY,
+                HELLO.replace("{", "{\"stream\":true,")))) {
+            assertThat(response.code()).isEqualTo(200);
+            BufferedSource source = response.body().source();
+            try {
+                assertThat(Sse.content(Sse.next(source))).isEqualTo("first");
+                assertThat(body.awaitFinished(Duration.ZERO)).as("the upstream is still holding the rest").isFalse();
+            } finally {
+                release.countDown();
+            }
+            assertThat(Sse.next(source)).isEqualTo(OpenAiReplies.finishChunk("grok-4"));
+            assertThat(Sse.next(source)).isEqualTo("[DONE]");
+        }
     }
 
     @Test
