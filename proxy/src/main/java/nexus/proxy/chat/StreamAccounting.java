@@ -21,7 +21,9 @@ import nexus.proxy.usage.TokenUsage;
  *
  * <p>Cheap per chunk: only a chunk that mentions {@code "error"} or a non-null {@code "usage"} is parsed into a tree;
  * until the completion id and the first content are known a chunk is scanned with a streaming parser (no tree); after
- * that a chunk costs two substring searches. The answer is reassembled from the kept chunks only when asked for.
+ * that a chunk costs two substring searches. The answer is reassembled from the kept chunks when asked for, or
+ * when they pass {@link #MAX_KEPT_CHARS}: a long stream is folded into its choices' text as it goes, so what a stream
+ * holds stays near the size of its text rather than growing by a whole chunk per token.
  */
 public final class StreamAccounting {
 
@@ -30,11 +32,14 @@ public final class StreamAccounting {
 
     private static final String USAGE_KEY = "\"usage\"";
     private static final String ERROR_KEY = "\"error\"";
+    /** Kept chunks beyond this many characters are folded into the assembly (about 80 typical chunks). */
+    static final int MAX_KEPT_CHARS = 16 * 1024;
 
     private final ObjectMapper mapper;
     private final boolean clientWantsUsage;
     /** Every chunk that was not an error, in order, for reassembly on demand. */
     private final List<String> kept = new ArrayList<>();
+    private int keptChars;
     private Map<Integer, ChoiceAssembly> choices;
     private TokenUsage reported;
     private long firstContentNanos;
@@ -53,11 +58,19 @@ public final class StreamAccounting {
         if (payload.contains(ERROR_KEY) || mentionsUsage(payload)) {
             return inspectTree(payload);
         }
-        kept.add(payload);
+        keep(payload);
         if (completionId == null || firstContentNanos == 0) {
             scan(payload);
         }
         return Verdict.FORWARD;
+    }
+
+    private void keep(String payload) {
+        kept.add(payload);
+        keptChars += payload.length();
+        if (keptChars > MAX_KEPT_CHARS) {
+            assemble();
+        }
     }
 
     /** The full parse, for a chunk that may carry usage or an error. */
@@ -74,7 +87,7 @@ public final class StreamAccounting {
         if (chunk.has("error") && !chunk.has("choices")) {
             return Verdict.ERROR;
         }
-        kept.add(payload);
+        keep(payload);
         if (completionId == null && chunk.path("id").isTextual()) {
             completionId = chunk.get("id").asText();
         }
@@ -274,6 +287,7 @@ public final class StreamAccounting {
             }
         }
         kept.clear();
+        keptChars = 0;
         return choices;
     }
 }

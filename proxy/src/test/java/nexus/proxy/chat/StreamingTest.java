@@ -161,6 +161,27 @@ class StreamingTest {
     }
 
     @Test
+    void a_long_stream_without_usage_is_estimated_on_all_of_its_text() throws Exception {
+        // Far more chunk text than StreamAccounting keeps raw: the early chunks are folded in as the stream goes.
+        List<String> words = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            words.add("word" + i + " ");
+        }
+        List<String> events = new ArrayList<>(OpenAiReplies.answerChunks("gpt-4", words.toArray(String[]::new)));
+        assertThat(String.join("", events).length()).isGreaterThan(4 * StreamAccounting.MAX_KEPT_CHARS);
+        events.add("[DONE]");
+        gateway.upstream().enqueue(OpenAiReplies.stream(events));
+
+        try (Response response = gateway.chat(STREAM)) {
+            assertThat(Sse.data(response.body().string())).containsExactlyElementsOf(events);
+        }
+
+        Usage row = gateway.proxy().awaitUsageRows(1).getFirst();
+        assertThat(row.usageSource()).isEqualTo(UsageSource.ESTIMATED);
+        assertThat(row.completionTokens()).isEqualTo(new TokenCounter().count(String.join("", words), "gpt-4"));
+    }
+
+    @Test
     void comments_and_crlf_line_endings_from_the_upstream_do_not_disturb_the_events() throws Exception {
         List<String> events = helloWithUsage();
         StringBuilder body = new StringBuilder(": OPENROUTER PROCESSING\r\n\r\n");
