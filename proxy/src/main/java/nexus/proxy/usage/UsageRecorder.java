@@ -22,8 +22,7 @@ import nexus.shared.error.ApiError;
 /**
  * Records usage rows off the request path: {@link #record} only queues a row; one writer thread, on one held
  * connection, gathers the rows that arrive within {@link #GATHER_MILLIS} of the first and inserts them in one
- * transaction, then writes their
- * access log lines. {@link #close()} writes what is still queued. Thread-safe.
+ * transaction, then writes their access log lines. {@link #close()} writes what is still queued. Thread-safe.
  */
 public final class UsageRecorder implements AutoCloseable {
 
