@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -42,21 +43,26 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyApp app;
     private final OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
 
-    private ProxyServer(NexusConfig config) {
+    private ProxyServer(NexusConfig config, UnaryOperator<OkHttpClient> upstreamClient) {
         this.config = config;
         this.database = Database.open(config.databaseFile());
-        this.upstreamHttp = UpstreamHttp.client(config);
+        this.upstreamHttp = upstreamClient.apply(UpstreamHttp.client(config));
         this.app = ProxyApp.create(config, database, upstreamHttp, Clock.systemUTC()).start("127.0.0.1", 0);
     }
 
     /** A proxy with the test defaults under {@code dir}. */
     public static ProxyServer start(Path dir) {
-        return new ProxyServer(NexusConfig.forTests(dir));
+        return start(NexusConfig.forTests(dir));
     }
 
     /** A proxy with a config of the test's own making. */
     public static ProxyServer start(NexusConfig config) {
-        return new ProxyServer(config);
+        return new ProxyServer(config, UnaryOperator.identity());
+    }
+
+    /** The same, its upstream client changed by {@code upstreamClient} (to trust a test certificate, say). */
+    public static ProxyServer start(NexusConfig config, UnaryOperator<OkHttpClient> upstreamClient) {
+        return new ProxyServer(config, upstreamClient);
     }
 
     public NexusConfig config() {

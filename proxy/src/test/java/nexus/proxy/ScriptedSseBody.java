@@ -23,6 +23,8 @@ public final class ScriptedSseBody implements MockResponseBody {
     private final List<Step> steps = new ArrayList<>();
     private final CompletableFuture<IOException> readerGone = new CompletableFuture<>();
     private final CountDownLatch finished = new CountDownLatch(1);
+    /** HTTP/1.1 chunks around each event; HTTP/2 has its own DATA frames. */
+    private boolean chunked = true;
 
     private sealed interface Step permits Event, Await, Repeat {}
 
@@ -71,6 +73,16 @@ public final class ScriptedSseBody implements MockResponseBody {
                 .build();
     }
 
+    /** The same answer for an HTTP/2 connection: no chunked transfer coding, each event its own DATA frame. */
+    public MockResponse http2Response() {
+        chunked = false;
+        return new MockResponse.Builder()
+                .setHeader("Content-Type", "text/event-stream")
+                .body(this)
+                .removeHeader("Content-Length")
+                .build();
+    }
+
     /** True when a write failed because the reader closed the connection, within the timeout. */
     public boolean awaitReaderGone(Duration timeout) throws Exception {
         try {
@@ -105,13 +117,19 @@ public final class ScriptedSseBody implements MockResponseBody {
                 }
             }
         }
-        write(sink, "0\r\n".getBytes(StandardCharsets.US_ASCII));  // the last chunk; MockWebServer adds the trailers
+        if (chunked) {
+            write(sink, "0\r\n".getBytes(StandardCharsets.US_ASCII));  // the last chunk; MockWebServer adds the trailers
+        }
         finished.countDown();
     }
 
     private void send(BufferedSink sink, String name, String payload) throws IOException {
         byte[] event = ((name == null ? "" : "event: " + name + "\n") + "data: " + payload + "\n\n")
                 .getBytes(StandardCharsets.UTF_8);
+        if (!chunked) {
+            write(sink, event);
+            return;
+        }
         write(sink, (Long.toHexString(event.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
         write(sink, event);
         write(sink, "\r\n".getBytes(StandardCharsets.US_ASCII));
