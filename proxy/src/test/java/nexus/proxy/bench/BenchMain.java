@@ -413,33 +413,37 @@ public final class BenchMain {
     }
 
     /**
-     * JIT warm-up: JSON and streams at c=64 through Nexus in slices of {@link #WARMUP_SLICE_NANOS}, until the proxy's
-     * JIT compiler threads go quiet (under 5% of a slice) after at least {@link #MIN_WARMUP_NANOS}, or until
-     * {@code --warmup} seconds; the mock and the peer get a fixed few seconds.
+     * JIT warm-up: JSON and streams, at c=64 and at c=1 (an idle proxy runs code a busy one does not), through Nexus
+     * in slices of {@link #WARMUP_SLICE_NANOS}, until the proxy's JIT compiler threads stay quiet (under 5% of each
+     * slice) for a whole round of the four after at least {@link #MIN_WARMUP_NANOS}, or until {@code --warmup}
+     * seconds; the mock and the peer get a fixed few seconds.
      */
     private void warmUp(List<Target> targets) {
         for (Target target : targets) {
             boolean nexus = target.name().equals("nexus");
             long begin = System.nanoTime();
             long limit = nexus ? options.warmupNanos() : Math.min(options.warmupNanos(), TimeUnit.SECONDS.toNanos(4));
-            double lastCompilerShare = Double.NaN;
-            boolean stream = false;
-            while (System.nanoTime() - begin < limit) {
+            double roundCompilerShare = 0;
+            for (int slice = 0; System.nanoTime() - begin < limit; slice++) {
+                boolean stream = slice % 2 == 1;
+                int concurrency = slice % 4 < 2 ? 64 : 1;
                 long compilerBefore = compilerTicks(target.process());
                 long sliceStart = System.nanoTime();
                 LoadGenerator.Result result = LoadGenerator.run(new LoadGenerator.Spec(target.address(),
-                        stream ? target.stream() : target.json(), 64, Math.min(WARMUP_SLICE_NANOS, limit), false,
-                        stream ? LoadGenerator.Check.STREAM : LoadGenerator.Check.STATUS, target.streamEvents(),
+                        stream ? target.stream() : target.json(), concurrency, Math.min(WARMUP_SLICE_NANOS, limit),
+                        false, stream ? LoadGenerator.Check.STREAM : LoadGenerator.Check.STATUS, target.streamEvents(),
                         TimeUnit.SECONDS.toNanos(30)));
                 count(target, result);
                 if (result.errors > 0) {
                     say("  warm-up of " + target.name() + ": " + result.errors + " errors, first: " + result.firstError);
                 }
-                lastCompilerShare = (compilerTicks(target.process()) - compilerBefore) * MILLIS_PER_TICK * 1e6
-                        / (System.nanoTime() - sliceStart);
-                stream = !stream;
-                if (nexus && !stream && System.nanoTime() - begin >= MIN_WARMUP_NANOS && lastCompilerShare < 0.05) {
-                    break;
+                roundCompilerShare = Math.max(roundCompilerShare, (compilerTicks(target.process()) - compilerBefore)
+                        * MILLIS_PER_TICK * 1e6 / (System.nanoTime() - sliceStart));
+                if (slice % 4 == 3) {
+                    if (nexus && System.nanoTime() - begin >= MIN_WARMUP_NANOS && roundCompilerShare < 0.05) {
+                        break;
+                    }
+                    roundCompilerShare = 0;
                 }
             }
             if (nexus) {
@@ -447,7 +451,8 @@ public final class BenchMain {
             }
             say(String.format(Locale.ROOT, "Warm-up of %s: %.0f s%s", target.name(),
                     (System.nanoTime() - begin) / 1e9, nexus ? String.format(Locale.ROOT,
-                            " (JIT compiler threads busy %.0f%% of the last slice)", lastCompilerShare * 100) : ""));
+                            " (JIT compiler threads busy at most %.0f%% of a slice in the last round)",
+                            roundCompilerShare * 100) : ""));
         }
     }
 
