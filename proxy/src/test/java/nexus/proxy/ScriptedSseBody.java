@@ -10,6 +10,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockResponseBody;
 import okio.BufferedSink;
@@ -23,6 +25,7 @@ public final class ScriptedSseBody implements MockResponseBody {
     private final List<Step> steps = new ArrayList<>();
     private final CompletableFuture<IOException> readerGone = new CompletableFuture<>();
     private final CountDownLatch finished = new CountDownLatch(1);
+    private final CountDownLatch held = new CountDownLatch(1);
     /** HTTP/1.1 chunks around each event; HTTP/2 has its own DATA frames. */
     private boolean chunked = true;
 
@@ -55,6 +58,30 @@ public final class ScriptedSseBody implements MockResponseBody {
     public ScriptedSseBody await(CountDownLatch latch) {
         steps.add(new Await(latch));
         return this;
+    }
+
+    /** Holds the rest of the stream until {@link #readWhileHeld} has read what came before. */
+    public ScriptedSseBody hold() {
+        return await(held);
+    }
+
+    /** What a test reads from the client side while the upstream holds at {@link #hold()}. */
+    @FunctionalInterface
+    public interface HeldReads {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs {@code reads} (what the client must already have), checks the upstream is still holding the rest, then
+     * releases it, also when the reads fail.
+     */
+    public void readWhileHeld(HeldReads reads) throws Exception {
+        try {
+            reads.run();
+            assertThat(awaitFinished(Duration.ZERO)).as("the upstream is still holding the rest").isFalse();
+        } finally {
+            held.countDown();
+        }
     }
 
     /** Sends the same event {@code times} times, one every {@code pause}: a slow upstream. */

@@ -3,10 +3,8 @@ package nexus.proxy.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import mockwebserver3.RecordedRequest;
@@ -117,10 +115,9 @@ class OutboundProxyTest {
         // OkHttp opens SOCKS sockets itself, so the relay cannot flush before a wait and flushes each event instead.
         forwardProxy = ForwardProxy.open(Protocol.SOCKS5);
         addProxiedProvider(forwardProxy.address(null));
-        CountDownLatch release = new CountDownLatch(1);
         ScriptedSseBody body = new ScriptedSseBody()
                 .event(OpenAiReplies.contentChunk("grok-4", "first"))
-                .await(release)
+                .hold()
                 .event(OpenAiReplies.finishChunk("grok-4"))
                 .event("[DONE]");
         gateway.upstream().enqueue(body.response());
@@ -129,12 +126,9 @@ class OutboundProxyTest {
                 HELLO.replace("{", "{\"stream\":true,")))) {
             assertThat(response.code()).isEqualTo(200);
             BufferedSource source = response.body().source();
-            try {
+            body.readWhileHeld(() -> {
                 assertThat(Sse.content(Sse.next(source))).isEqualTo("first");
-                assertThat(body.awaitFinished(Duration.ZERO)).as("the upstream is still holding the rest").isFalse();
-            } finally {
-                release.countDown();
-            }
+            });
             assertThat(Sse.next(source)).isEqualTo(OpenAiReplies.finishChunk("grok-4"));
             assertThat(Sse.next(source)).isEqualTo("[DONE]");
         }

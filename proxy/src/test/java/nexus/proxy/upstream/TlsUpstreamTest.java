@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -67,10 +66,9 @@ class TlsUpstreamTest {
                 .sslSocketFactory(client.sslSocketFactory(), client.trustManager()).build());
         proxy.addProvider("Hosted", ProviderKind.OPENAI, upstream.url("/v1").toString(), KEY, "gpt-4");
 
-        CountDownLatch release = new CountDownLatch(1);
         ScriptedSseBody body = new ScriptedSseBody()
                 .event(OpenAiReplies.contentChunk("gpt-4", "Hel"))
-                .await(release)
+                .hold()
                 .event(OpenAiReplies.contentChunk("gpt-4", "lo"))
                 .event("[DONE]");
         upstream.enqueue(protocol == Protocol.HTTP_2 ? body.http2Response() : body.response());
@@ -81,12 +79,9 @@ class TlsUpstreamTest {
                 .execute()) {
             assertThat(response.code()).isEqualTo(200);
             BufferedSource source = response.body().source();
-            try {
+            body.readWhileHeld(() -> {
                 assertThat(Sse.content(Sse.next(source))).isEqualTo("Hel");
-                assertThat(body.awaitFinished(Duration.ZERO)).as("the upstream is still holding the rest").isFalse();
-            } finally {
-                release.countDown();
-            }
+            });
             assertThat(Sse.content(Sse.next(source))).isEqualTo("lo");
             assertThat(Sse.next(source)).isEqualTo("[DONE]");
         }
