@@ -8,6 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tells, with a few memory reads and no system call, whether any connection of any process may have committed to the
@@ -17,6 +19,11 @@ import java.nio.file.StandardOpenOption;
  * committing connection writes before its commit returns. A look that races a commit sees a change, never the
  * reverse. Valid while the caller holds a connection open to the database, which keeps the file in place.
  * Thread-safe.
+ *
+ * <p>The wal-index files it opens stay open until the process ends: closing any descriptor of a file drops every
+ * POSIX lock the process holds on it (fcntl(2)), SQLite's shared lock on the wal-index included, and without that
+ * lock the next process to connect takes the file as its own, truncates and rebuilds it under this process's
+ * mapping: SQLite then dies of a SIGBUS.
  */
 public final class CommitWatch {
 
@@ -25,6 +32,8 @@ public final class CommitWatch {
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
     /** For a database this cannot watch: every look differs, so every caller checks with SQLite itself. */
     private static final CommitWatch BLIND = new CommitWatch(null);
+    /** Every wal-index file opened so far, by path; never closed (see above). */
+    private static final Map<Path, FileChannel> OPENED = new ConcurrentHashMap<>();
 
     private final ByteBuffer header;
 
@@ -37,14 +46,24 @@ public final class CommitWatch {
      * mode), a watch that always answers "changed".
      */
     static CommitWatch of(Path databaseFile) {
-        Path shm = databaseFile.resolveSibling(databaseFile.getFileName() + "-shm");
-        try (FileChannel channel = FileChannel.open(shm, StandardOpenOption.READ)) {
-            if (channel.size() < HEADER_LONGS * Long.BYTES) {
+        Path shm = databaseFile.toAbsolutePath().normalize().resolveSibling(databaseFile.getFileName() + "-shm");
+        try {
+            FileChannel channel = OPENED.computeIfAbsent(shm, CommitWatch::openOrNull);
+            if (channel == null || channel.size() < HEADER_LONGS * Long.BYTES) {
                 return BLIND;
             }
             return new CommitWatch(channel.map(FileChannel.MapMode.READ_ONLY, 0, HEADER_LONGS * Long.BYTES));
         } catch (IOException | UnsupportedOperationException e) {
             return BLIND;
+        }
+    }
+
+    /** Null when the file cannot be opened (no descriptor to keep), so a later call tries again. */
+    private static FileChannel openOrNull(Path shm) {
+        try {
+            return FileChannel.open(shm, StandardOpenOption.READ);
+        } catch (IOException e) {
+            return null;
         }
     }
 
