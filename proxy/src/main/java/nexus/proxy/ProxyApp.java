@@ -58,7 +58,7 @@ public final class ProxyApp implements AutoCloseable {
         ObjectMapper mapper = Json.newMapper();
         TokenCounter tokens = new TokenCounter();
         this.routing = new RoutingTable(database);
-        this.usage = new UsageRecorder(database);
+        this.usage = new UsageRecorder(database, routing::current);
         this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
                 : MessageStore.disabled();
         this.watchdog = new UpstreamWatchdog(config.upstreamReadTimeout());

@@ -1,7 +1,5 @@
 package nexus.proxy.routing;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -9,8 +7,8 @@ import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.shared.db.ChangeCounters;
 import nexus.shared.db.CommitWatch;
-import nexus.shared.db.ConfigVersionDao;
 import nexus.shared.db.Database;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderModelDao;
@@ -27,8 +25,7 @@ public final class RoutingTable implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RoutingTable.class);
 
     private final Handle handle;
-    private final ConfigVersionDao versions;
-    private final PreparedStatement dataVersionQuery;
+    private final ChangeCounters counters;
     private final CommitWatch commits;
     private final ReentrantLock lock = new ReentrantLock();
     private long dataVersion = Long.MIN_VALUE;
@@ -40,9 +37,8 @@ public final class RoutingTable implements AutoCloseable {
 
     public RoutingTable(Database database) {
         this.handle = database.openHandle();
-        this.versions = handle.attach(ConfigVersionDao.class);
         try {
-            this.dataVersionQuery = handle.getConnection().prepareStatement("PRAGMA data_version");
+            this.counters = new ChangeCounters(handle.getConnection());
         } catch (SQLException e) {
             handle.close();
             throw new IllegalStateException("Cannot prepare the change check on the database", e);
@@ -67,10 +63,10 @@ public final class RoutingTable implements AutoCloseable {
             }
             long[] header = commits.look();  // before the check: a commit after this point changes it again
             Routes routes = last == null ? null : last.routes();
-            long seenData = dataVersion();
+            long seenData = counters.dataVersion();
             if (seenData != dataVersion || routes == null) {
                 dataVersion = seenData;
-                long seenConfig = versions.current();
+                long seenConfig = counters.configVersion();
                 if (seenConfig != configVersion || routes == null) {
                     configVersion = seenConfig;
                     routes = load();
@@ -78,18 +74,10 @@ public final class RoutingTable implements AutoCloseable {
             }
             checked = new Checked(header, routes);
             return routes;
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot check the database for changes to providers and models", e);
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** Plain JDBC on a prepared statement: this runs on every request. */
-    private long dataVersion() {
-        try (ResultSet result = dataVersionQuery.executeQuery()) {
-            result.next();
-            return result.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot read PRAGMA data_version", e);
         }
     }
 
@@ -105,7 +93,7 @@ public final class RoutingTable implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
-            dataVersionQuery.close();
+            counters.close();
             handle.close();
         } catch (SQLException e) {
             log.warn("Closing the change check failed: {}", e.getMessage());

@@ -22,7 +22,8 @@ import nexus.shared.error.ApiError;
 /**
  * Records usage rows off the request path: {@link #record} only queues a row; one writer thread, on one held
  * connection, gathers the rows that arrive within {@link #GATHER_MILLIS} of the first and inserts them in one
- * transaction, then writes their access log lines. {@link #close()} writes what is still queued. Thread-safe.
+ * transaction, then writes their access log lines and runs the after-write action. {@link #close()} writes what is
+ * still queued. Thread-safe.
  */
 public final class UsageRecorder implements AutoCloseable {
 
@@ -34,12 +35,18 @@ public final class UsageRecorder implements AutoCloseable {
             null, 0, 0, 0, 0);
 
     private final Database database;
+    private final Runnable afterWrite;
     private final BlockingQueue<Usage> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
 
-    public UsageRecorder(Database database) {
+    /**
+     * @param afterWrite run on the writer thread after each batch is committed: the proxy re-checks its routing table
+     *                   there, so the next request does not pay for noticing the writer's own commit
+     */
+    public UsageRecorder(Database database, Runnable afterWrite) {
         this.database = database;
+        this.afterWrite = afterWrite;
         this.writer = Thread.ofPlatform().name("usage-writer").daemon(true).start(this::writeLoop);
     }
 
@@ -88,6 +95,7 @@ public final class UsageRecorder implements AutoCloseable {
                 stop = batch.remove(STOP);
                 if (!batch.isEmpty()) {
                     write(inserts::insertAll, batch);
+                    runAfterWrite();
                 }
                 batch.clear();
             }
@@ -95,6 +103,14 @@ public final class UsageRecorder implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (SQLException e) {
             log.error("The usage writer cannot prepare its insert; usage rows are not recorded", e);
+        }
+    }
+
+    private void runAfterWrite() {
+        try {
+            afterWrite.run();
+        } catch (RuntimeException e) {
+            log.warn("The action after writing usage rows failed: {}", e.getMessage());
         }
     }
 

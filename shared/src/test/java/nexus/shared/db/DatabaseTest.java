@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
@@ -82,16 +83,31 @@ class DatabaseTest {
     }
 
     @Test
-    void every_change_to_providers_or_models_bumps_the_config_version() {
+    void every_change_to_providers_or_models_bumps_the_config_version() throws SQLException {
         Database database = Database.open(dir.resolve("nexus.db"));
-        ConfigVersionDao versions = database.dao(ConfigVersionDao.class);
-        long before = versions.current();
+        try (Handle handle = database.openHandle(); ChangeCounters counters = new ChangeCounters(handle.getConnection())) {
+            long before = counters.configVersion();
 
-        long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
-        long modelId = database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "m", "", true, 1L, ModelType.CHAT));
-        database.dao(ProviderModelDao.class).deleteById(modelId);
+            long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
+            long modelId = database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "m", "", true, 1L, ModelType.CHAT));
+            database.dao(ProviderModelDao.class).deleteById(modelId);
 
-        assertThat(versions.current()).isEqualTo(before + 3);
+            assertThat(counters.configVersion()).isEqualTo(before + 3);
+        }
+    }
+
+    @Test
+    void the_data_version_moves_when_another_connection_commits_and_not_for_its_own_commits() throws SQLException {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        try (Handle own = database.openHandle(); ChangeCounters counters = new ChangeCounters(own.getConnection())) {
+            long before = counters.dataVersion();
+            own.execute("UPDATE config_version SET version = version + 1");
+            assertThat(counters.dataVersion()).isEqualTo(before);
+
+            database.dao(ProviderDao.class).insert(provider("key-1"));
+
+            assertThat(counters.dataVersion()).isNotEqualTo(before);
+        }
     }
 
     @Test

@@ -1,0 +1,48 @@
+package nexus.proxy.usage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import nexus.shared.db.Database;
+import nexus.shared.db.Usage;
+import nexus.shared.db.UsageDao;
+import nexus.shared.db.UsageSource;
+
+class UsageRecorderTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void the_after_write_action_runs_once_the_rows_are_committed_and_a_failing_one_stops_nothing() throws Exception {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        List<Integer> rowsSeen = new CopyOnWriteArrayList<>();
+        Semaphore writes = new Semaphore(0);
+        try (UsageRecorder usage = new UsageRecorder(database, () -> {
+            rowsSeen.add(database.dao(UsageDao.class).listAll().size());
+            writes.release();
+            throw new IllegalStateException("the routing check failed");
+        })) {
+            usage.record(row("req-1"));
+            assertThat(writes.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+            usage.record(row("req-2"));
+            assertThat(writes.tryAcquire(10, TimeUnit.SECONDS)).isTrue();
+        }
+
+        assertThat(rowsSeen).containsExactly(1, 2);
+        assertThat(database.dao(UsageDao.class).listAll()).extracting(Usage::requestId).containsExactly("req-1", "req-2");
+    }
+
+    private static Usage row(String requestId) {
+        return new Usage(0, requestId, "key-1", 1, "OpenAI", "gpt-4", "conv-1", "chat.completions", false, 3, 4, 7,
+                UsageSource.REPORTED, 200, false, null, 12, null, 1_700_000_000_000L, 0, 0, 0);
+    }
+}
