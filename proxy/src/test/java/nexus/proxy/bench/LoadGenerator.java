@@ -17,7 +17,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * A closed-loop HTTP/1.1 load generator on one thread: {@code connections} keep-alive connections, each sending the
- * same request again as soon as the previous response ended, for a fixed time (or once each). Records the time from
+ * same request again as soon as the previous response ended (or a set pause after it), for a fixed time (or once
+ * each). Records the time from
  * writing a request to reading the last byte of its response in an HdrHistogram (nanoseconds), and checks every
  * response: status 200, and for a stream its {@code data:} events and the closing {@code [DONE]}.
  * Non-blocking sockets and one selector, so it costs a few microseconds of CPU per request and no thread per
@@ -36,15 +37,16 @@ final class LoadGenerator {
 
     /**
      * One run: where, what, how many connections, how long. {@code connectSpacingNanos} spreads the opening of the
-     * connections (0: all at once).
+     * connections (0: all at once); {@code pauseNanos} is how long a connection waits after a response before it sends
+     * the next request (0: at once).
      */
     record Spec(InetSocketAddress address, byte[] request, int connections, long durationNanos, boolean oncePerConnection,
-                Check check, int expectedEvents, long drainTimeoutNanos, long connectSpacingNanos) {
+                Check check, int expectedEvents, long drainTimeoutNanos, long connectSpacingNanos, long pauseNanos) {
 
         Spec(InetSocketAddress address, byte[] request, int connections, long durationNanos, boolean oncePerConnection,
              Check check, int expectedEvents, long drainTimeoutNanos) {
             this(address, request, connections, durationNanos, oncePerConnection, check, expectedEvents,
-                    drainTimeoutNanos, 0);
+                    drainTimeoutNanos, 0, 0);
         }
     }
 
@@ -121,6 +123,8 @@ final class LoadGenerator {
         ByteBuffer pending;
         boolean busy;
         boolean done;
+        /** When a pausing connection sends its next request; 0 when it is not pausing. */
+        long resumeAt;
         long sentAt;
         int state;
         byte[] head = new byte[2048];
@@ -149,6 +153,7 @@ final class LoadGenerator {
             if (!stopping && (now >= end || spec.oncePerConnection())) {
                 stopping = true;
             }
+            long nextResume = resumeDue(now);
             if (now >= hardEnd) {
                 for (Conn conn : conns) {
                     if (conn.busy && !conn.done) {
@@ -158,7 +163,8 @@ final class LoadGenerator {
                 break;
             }
             selector.select(conns.size() < spec.connections() ? 1
-                    : Math.max(1, Math.min(100, TimeUnit.NANOSECONDS.toMillis(hardEnd - now))));
+                    : Math.max(1, Math.min(Math.min(100, TimeUnit.NANOSECONDS.toMillis(hardEnd - now)),
+                            TimeUnit.NANOSECONDS.toMillis(nextResume - now))));
             Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
             while (keys.hasNext()) {
                 SelectionKey key = keys.next();
@@ -184,6 +190,30 @@ final class LoadGenerator {
         }
         result.elapsedNanos = Math.max(1, lastCompletion - start);
         return result;
+    }
+
+    /**
+     * Sends the next request on each connection whose pause is over (or closes it when the run is stopping); returns
+     * when the next pause ends, {@code Long.MAX_VALUE} when none is running.
+     */
+    private long resumeDue(long now) {
+        long next = Long.MAX_VALUE;
+        for (Conn conn : conns) {
+            if (conn.resumeAt == 0) {
+                continue;
+            }
+            if (stopping || now >= conn.resumeAt) {
+                conn.resumeAt = 0;
+                if (stopping) {
+                    close(conn);
+                } else {
+                    send(conn);
+                }
+            } else {
+                next = Math.min(next, conn.resumeAt);
+            }
+        }
+        return next;
     }
 
     /** Opens the connections whose turn has come: all at once, or one per {@code connectSpacingNanos}. */
@@ -471,7 +501,11 @@ final class LoadGenerator {
             }
         } else {
             conn.done = false;
-            send(conn);
+            if (spec.pauseNanos() > 0) {
+                conn.resumeAt = now + spec.pauseNanos();
+            } else {
+                send(conn);
+            }
         }
     }
 
