@@ -43,6 +43,9 @@ final class AdminErrors {
     }
 
     private static void render(Context ctx, ApiError error) {
+        if (error.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
+        }
         ctx.status(error.status()).json(error.toEnvelope());
     }
 }

@@ -48,6 +48,9 @@ final class ProxyErrors {
             log.debug("Error after the response began, not rendered: {}", error.getMessage());
             return;
         }
+        if (error.retryAfterSeconds() > 0) {
+            ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
+        }
         ctx.status(error.status()).json(AnthropicErrors.speakAnthropic(ctx.path()) ? AnthropicErrors.envelope(error)
                 : error.toEnvelope());
     }

@@ -367,8 +367,7 @@ class WsChatTest {
         proxy.close();
 
         NexusConfig small = NexusConfig.forTests(dir.resolve("small"));
-        proxy = ProxyServer.start(new NexusConfig(small.bindHost(), 0, 0, small.dataDir(), small.logsDir(),
-                small.messagesDir(), false, null, small.upstreamConnectTimeout(), small.upstreamReadTimeout(), 4096));
+        proxy = ProxyServer.start(small.withMaxRequestBytes(4096));
         proxy.addProvider("Mock", ProviderKind.MOCK, "mock://local?chunks=3&delay_ms=0", KEY, MODEL);
         Socket limited = connect(new Request.Builder().header("Authorization", "Bearer " + KEY));
         limited.send(request(MODEL, "y".repeat(8_000), ""));

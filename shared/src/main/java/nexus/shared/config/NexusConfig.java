@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -22,7 +24,10 @@ public record NexusConfig(
         String adminToken,
         Duration upstreamConnectTimeout,
         Duration upstreamReadTimeout,
-        long maxRequestBytes) {
+        long maxRequestBytes,
+        long maxBufferedBytes,
+        List<String> allowedHosts,
+        String secretKey) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 20L * 1024 * 1024;
 
@@ -30,6 +35,18 @@ public record NexusConfig(
         if (adminToken != null && adminToken.isBlank()) {
             adminToken = null;
         }
+        if (secretKey != null && secretKey.isBlank()) {
+            secretKey = null;
+        }
+        allowedHosts = List.copyOf(allowedHosts);
+    }
+
+    /**
+     * The default cap on request bodies and WebSocket frames held in memory at once: a quarter of the heap, so that a
+     * burst of large legal bodies is refused with 503 before it can exhaust memory.
+     */
+    public static long defaultMaxBufferedBytes() {
+        return Runtime.getRuntime().maxMemory() / 4;
     }
 
     /** Reads the NEXUS_* variables; throws {@link ConfigException} naming the variable on a bad value. */
@@ -45,14 +62,17 @@ public record NexusConfig(
                 env.get("NEXUS_ADMIN_TOKEN"),
                 duration(env, "NEXUS_UPSTREAM_CONNECT_TIMEOUT", Duration.ofSeconds(10)),
                 duration(env, "NEXUS_UPSTREAM_READ_TIMEOUT", Duration.ofSeconds(300)),
-                bytes(env, "NEXUS_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES));
+                bytes(env, "NEXUS_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
+                bytes(env, "NEXUS_MAX_BUFFERED_BYTES", defaultMaxBufferedBytes()),
+                list(env, "NEXUS_ALLOWED_HOSTS"),
+                env.get("NEXUS_SECRET_KEY"));
     }
 
     /** Defaults for tests: loopback, ephemeral ports, everything under one folder. */
     public static NexusConfig forTests(Path root) {
         return new NexusConfig("127.0.0.1", 0, 0, root.resolve("data"), root.resolve("logs"),
                 root.resolve("messages"), false, null, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                DEFAULT_MAX_REQUEST_BYTES);
+                DEFAULT_MAX_REQUEST_BYTES, defaultMaxBufferedBytes(), List.of(), null);
     }
 
     public Path databaseFile() {
@@ -61,22 +81,37 @@ public record NexusConfig(
 
     public NexusConfig withStoreMessages(boolean store) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, store, adminToken,
-                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes);
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey);
     }
 
     public NexusConfig withAdminToken(String token) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, token,
-                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes);
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey);
     }
 
     public NexusConfig withUpstreamTimeouts(Duration connect, Duration read) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
-                connect, read, maxRequestBytes);
+                connect, read, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey);
     }
 
     public NexusConfig withMaxRequestBytes(long bytes) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
-                upstreamConnectTimeout, upstreamReadTimeout, bytes);
+                upstreamConnectTimeout, upstreamReadTimeout, bytes, maxBufferedBytes, allowedHosts, secretKey);
+    }
+
+    public NexusConfig withMaxBufferedBytes(long bytes) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, bytes, allowedHosts, secretKey);
+    }
+
+    public NexusConfig withAllowedHosts(List<String> hosts) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, hosts, secretKey);
+    }
+
+    public NexusConfig withSecretKey(String key) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, key);
     }
 
     /** True when the bind address only accepts connections from this machine. */
@@ -91,6 +126,15 @@ public record NexusConfig(
     private static String text(Map<String, String> env, String name, String fallback) {
         String value = env.get(name);
         return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    /** A comma-separated list, its items trimmed; empty when unset. */
+    private static List<String> list(Map<String, String> env, String name) {
+        String value = text(env, name, null);
+        if (value == null) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

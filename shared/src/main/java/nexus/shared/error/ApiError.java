@@ -10,17 +10,25 @@ public final class ApiError extends RuntimeException {
     private final String type;
     private final String code;
     private final String param;
+    /** Seconds for a {@code Retry-After} header, or 0 for none. */
+    private final int retryAfterSeconds;
 
-    private ApiError(int status, String type, String code, String param, String message) {
+    private ApiError(int status, String type, String code, String param, String message, int retryAfterSeconds) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.code = code;
         this.param = param;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public static ApiError of(ErrorCode code, String param, String message) {
-        return new ApiError(code.status(), code.type(), code.code(), param, message);
+        return new ApiError(code.status(), code.type(), code.code(), param, message, 0);
+    }
+
+    /** The same error, answered with {@code Retry-After: seconds}. */
+    public ApiError retryAfter(int seconds) {
+        return new ApiError(status, type, code, param, getMessage(), seconds);
     }
 
     public static ApiError invalidRequest(String message, String param) {
@@ -89,11 +97,39 @@ public final class ApiError extends RuntimeException {
         return new ApiError(status,
                 type == null ? ErrorCode.UPSTREAM_ERROR.type() : type,
                 code == null ? ErrorCode.UPSTREAM_ERROR.code() : code,
-                param, message);
+                param, message, 0);
     }
 
     public static ApiError shuttingDown() {
         return of(ErrorCode.SHUTTING_DOWN, null, "Nexus is shutting down; retry in a moment.");
+    }
+
+    /** The database stayed locked longer than a request may wait. */
+    public static ApiError databaseBusy() {
+        return of(ErrorCode.DATABASE_BUSY, null, "The database is busy; retry in a moment.").retryAfter(1);
+    }
+
+    /** Too many bytes of request bodies are held in memory at once. */
+    public static ApiError overloaded() {
+        return of(ErrorCode.OVERLOADED, null,
+                "Nexus is holding too many large requests at once; retry in a moment.").retryAfter(1);
+    }
+
+    /** The client went away before its answer; recorded, never sent. */
+    public static ApiError clientClosedRequest() {
+        return of(ErrorCode.CLIENT_CLOSED_REQUEST, null, "The client closed the request before it was answered.");
+    }
+
+    public static ApiError headersTooLarge() {
+        return of(ErrorCode.HEADERS_TOO_LARGE, null, "The request's headers are too large.");
+    }
+
+    public static ApiError unsupportedMediaType(String message) {
+        return of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, null, message);
+    }
+
+    public static ApiError permissionDenied(String message) {
+        return of(ErrorCode.PERMISSION_DENIED, null, message);
     }
 
     public static ApiError internal(String logId) {
@@ -115,6 +151,11 @@ public final class ApiError extends RuntimeException {
 
     public String param() {
         return param;
+    }
+
+    /** Seconds for a {@code Retry-After} header, or 0 when the answer has none. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public ErrorEnvelope toEnvelope() {

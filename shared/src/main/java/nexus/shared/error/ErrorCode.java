@@ -14,11 +14,15 @@ public enum ErrorCode {
     CONFLICT(409, "invalid_request_error", "conflict"),
     REQUEST_TOO_LARGE(413, "invalid_request_error", "request_too_large"),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type"),
+    HEADERS_TOO_LARGE(431, "invalid_request_error", "request_header_fields_too_large"),
+    CLIENT_CLOSED_REQUEST(499, "invalid_request_error", "client_closed_request"),
     RATE_LIMIT_EXCEEDED(429, "rate_limit_error", "rate_limit_exceeded"),
     UPSTREAM_ERROR(502, "upstream_error", "upstream_error"),
     UPSTREAM_UNAVAILABLE(502, "upstream_error", "upstream_unavailable"),
     UPSTREAM_TIMEOUT(504, "upstream_error", "upstream_timeout"),
     SHUTTING_DOWN(503, "server_error", "shutting_down"),
+    DATABASE_BUSY(503, "server_error", "database_busy"),
+    OVERLOADED(503, "server_error", "overloaded"),
     INTERNAL_ERROR(500, "server_error", "internal_error");
 
     private final int status;
