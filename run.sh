@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Nexus: ./run.sh [both|admin|proxy|test|build]
-#   ./run.sh         build when sources changed, then start admin (:8000) and proxy (:5231); Ctrl-C stops both
+#   ./run.sh         build when sources changed, then start admin (:8000) and proxy (:5231), restarting one that
+#                    dies (at most 5 times a minute); Ctrl-C or SIGTERM stops both
 #   ./run.sh test    run every test
 #   ./run.sh admin   start the admin service only;  ./run.sh proxy   start the proxy only
 #   ./run.sh bench [--peer portkey] [--quick] …   what the proxy adds to a request, against a mock upstream (--help)
@@ -76,11 +77,53 @@ start() {  # start <admin|proxy>: runs the service in the foreground of this she
     exec "$JAVA" $opts -cp "$ROOT/$module/target/nexus-$module-0.1.0.jar:$(cat "$ROOT/$module/target/classpath.txt")" "$main"
 }
 
+say() {  # a line of run.sh's own, on the console and in logs/run.log
+    local line
+    line="$(date -u '+%Y-%m-%d %H:%M:%S') run.sh: $*"
+    echo "$line" >&2
+    echo "$line" >> "${NEXUS_LOGS_DIR:-logs}/run.log" 2>/dev/null || true
+}
+
+# Exit statuses of a service that refused to start (port in use, bad configuration): restarting cannot help.
+REFUSED_TO_START="1 2"
+MAX_RESTARTS_PER_MINUTE=5
+
+supervise() {  # supervise <admin|proxy>: runs the service, restarting it when it dies, until run.sh stops it
+    local module=$1 child status now stopping=0 restarts=() recent
+    trap 'stopping=1; kill -TERM "$child" 2>/dev/null || true' TERM
+    while true; do
+        (start "$module") & child=$!
+        wait "$child" && status=0 || status=$?
+        if [ "$stopping" = 1 ]; then
+            wait "$child" 2>/dev/null || true  # the trap interrupted wait; let the service finish stopping
+            exit 0
+        fi
+        if [[ " $REFUSED_TO_START " == *" $status "* ]]; then
+            say "$module refused to start (exit status $status); not restarting it"
+            exit "$status"
+        fi
+        now=$(date +%s)
+        recent=()
+        for started in "${restarts[@]}"; do
+            if [ $((now - started)) -lt 60 ]; then recent+=("$started"); fi
+        done
+        restarts=("${recent[@]}")
+        if [ "${#restarts[@]}" -ge "$MAX_RESTARTS_PER_MINUTE" ]; then
+            say "$module died (exit status $status) after $MAX_RESTARTS_PER_MINUTE restarts within a minute; giving up on it"
+            exit "$status"
+        fi
+        restarts+=("$now")
+        say "$module died (exit status $status); restarting it (${#restarts[@]} of $MAX_RESTARTS_PER_MINUTE a minute)"
+    done
+}
+
 case "${1:-both}" in
     test)
         shift
         # Not quiet: Surefire's per-module "Tests run: …" summaries are the report.
         mvn -B --no-transfer-progress -Dstyle.color=never install "$@"
+        touch "$BUILD_STAMP"
+        proxy/src/test/sh/supervision-test.sh
         ;;
     build)
         build
@@ -103,13 +146,15 @@ case "${1:-both}" in
         ;;
     both)
         build_if_needed
-        (start admin) & admin_pid=$!
-        (start proxy) & proxy_pid=$!
+        (supervise admin) & admin_pid=$!
+        (supervise proxy) & proxy_pid=$!
         stop_both() { kill -TERM "$admin_pid" "$proxy_pid" 2>/dev/null || true; wait "$admin_pid" "$proxy_pid" 2>/dev/null || true; }
         trap 'stop_both; exit 0' INT TERM
+        # One service that gave up leaves the other serving; run.sh ends when both have.
         status=0
-        wait -n "$admin_pid" "$proxy_pid" || status=$?
-        stop_both
+        for _ in 1 2; do
+            wait -n "$admin_pid" "$proxy_pid" || status=$?
+        done
         exit "$status"
         ;;
     *)
