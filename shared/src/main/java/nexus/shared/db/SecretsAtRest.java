@@ -2,9 +2,8 @@ package nexus.shared.db;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.nio.file.Files;
-import java.sql.PreparedStatement;
+import java.nio.file.Path;
 import java.util.function.Function;
 
 import org.jdbi.v3.core.Jdbi;
@@ -103,11 +102,8 @@ final class SecretsAtRest {
 
         @Override
         public Function<String, Argument> getArgumentFunction() {
-            return plain -> (position, statement, context) -> bind(statement, position, plain);
-        }
-
-        private void bind(PreparedStatement statement, int position, String plain) throws java.sql.SQLException {
-            statement.setString(position, plain == null ? null : cipher.encrypt(plain));
+            return plain -> (position, statement, context) ->
+                    statement.setString(position, plain == null ? null : cipher.encrypt(plain));
         }
     }
 }
