@@ -38,6 +38,7 @@ public final class AdminApp {
             javalin.requestLogger.http(new AccessLog());
             AdminErrors.install(javalin, config);
 
+            javalin.routes.before(new CrossSiteGuard(config)::check);
             javalin.routes.before(token::check);
             javalin.routes.get("/health", ctx -> ctx.json(Health.OK));
 

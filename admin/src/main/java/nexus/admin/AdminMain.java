@@ -1,6 +1,7 @@
 package nexus.admin;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 
@@ -36,14 +37,20 @@ public final class AdminMain {
                     + "NEXUS_ADMIN_TOKEN to expose the admin API beyond this machine");
             return;
         }
+        Database database;
         try {
-            Files.createDirectories(config.dataDir());
             Files.createDirectories(config.logsDir());
+            database = Database.open(config.databaseFile(), config.secretKey());  // creates the data folder 0700
         } catch (IOException e) {
-            refuse(EXIT_BAD_CONFIG, "cannot create the data or logs folder: " + e.getMessage());
+            refuse(EXIT_BAD_CONFIG, "cannot create the logs folder: " + e.getMessage());
+            return;
+        } catch (UncheckedIOException e) {
+            refuse(EXIT_BAD_CONFIG, e.getMessage());
+            return;
+        } catch (ConfigException e) {
+            refuse(EXIT_BAD_CONFIG, e.getMessage());
             return;
         }
-        Database database = Database.open(config.databaseFile());
         Javalin app = AdminApp.create(config, database, Clock.systemUTC());
         try {
             app.start(config.bindHost(), config.adminPort());

@@ -2,6 +2,7 @@ package nexus.admin;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -42,7 +43,6 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
     /** The fixed time every row created through this server carries. */
     static final Instant NOW = Instant.parse("2026-11-21T22:43:17.456Z");
 
-    private static final MediaType JSON = MediaType.get("application/json");
     private static final ObjectMapper MAPPER = Json.newMapper();
 
     private final OkHttpClient client = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
@@ -59,7 +59,8 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
     private AdminServer open(NexusConfig config) {
         this.database = Database.open(config.databaseFile());
         this.app = AdminApp.create(config, database, Clock.fixed(NOW, ZoneOffset.UTC)).start(config.bindHost(), 0);
-        this.baseUrl = "http://" + config.bindHost() + ":" + app.port();
+        String host = config.bindHost().contains(":") ? "[" + config.bindHost() + "]" : config.bindHost();
+        this.baseUrl = "http://" + host + ":" + app.port();
         return this;
     }
 
@@ -106,6 +107,10 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
         return database;
     }
 
+    int port() {
+        return app.port();
+    }
+
     Reply get(String path) {
         return send("GET", path, null);
     }
@@ -124,10 +129,20 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
 
     /** Sends one request; header names and values alternate in {@code headers}. */
     Reply send(String method, String path, String body, String... headers) {
-        RequestBody requestBody = body == null ? null : RequestBody.create(body, JSON);
-        if (requestBody == null && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
-            requestBody = RequestBody.create("", JSON);
+        if (body == null && (method.equals("POST") || method.equals("PUT") || method.equals("PATCH"))) {
+            body = "";
         }
+        return sendBytes(method, path, body == null ? null : body.getBytes(StandardCharsets.UTF_8),
+                "application/json", headers);
+    }
+
+    /**
+     * Sends one request with the body's bytes as they are and the given {@code Content-Type} (none when null);
+     * header names and values alternate in {@code headers}.
+     */
+    Reply sendBytes(String method, String path, byte[] body, String contentType, String... headers) {
+        RequestBody requestBody = body == null ? null
+                : RequestBody.create(body, contentType == null ? null : MediaType.get(contentType));
         Request.Builder request = new Request.Builder().url(baseUrl + path).method(method, requestBody);
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);

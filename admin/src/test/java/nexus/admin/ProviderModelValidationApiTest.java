@@ -2,6 +2,7 @@ package nexus.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -46,7 +47,15 @@ class ProviderModelValidationApiTest {
                 Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"type\":\"audio\"}", "type",
                         "chat, embedding, rerank, image, video"),
                 Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"type\":1}", "type", "must be a string"),
-                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"price\":1}", "price", "Unknown field"));
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"price\":1}", "price", "Unknown field"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"gpt\\u0000-4\"}", "model_name", "control characters"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"gpt-4\\n\"}", "model_name", "control characters"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"type\":\"chat\\u0000\"}", "type",
+                        "control characters"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"description\":\"\\u0000\"}", "description",
+                        "control characters"),
+                Arguments.of("{\"provider_id\":1,\"model_name\":\"m\",\"description\":\"" + "d".repeat(2_001)
+                        + "\"}", "description", "at most 2000"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -77,6 +86,8 @@ class ProviderModelValidationApiTest {
                 Arguments.of("{\"model_name\":\"\"}", Failure.invalid("model_name")),
                 Arguments.of("{\"model_name\":[]}", Failure.invalid("model_name")),
                 Arguments.of("{\"description\":1}", Failure.invalid("description")),
+                Arguments.of("{\"description\":\"" + "d".repeat(2_001) + "\"}", Failure.invalid("description")),
+                Arguments.of("{\"model_name\":\"m\\u0000\"}", Failure.invalid("model_name")),
                 Arguments.of("{\"type\":\"Chat\"}", Failure.invalid("type")),
                 Arguments.of("{\"enabled\":null,\"enabled_x\":true}", Failure.invalid("enabled_x")));
     }
@@ -89,5 +100,25 @@ class ProviderModelValidationApiTest {
 
         assertThat(admin.put("/provider_models/" + id, body).failure()).isEqualTo(expected);
         assertThat(admin.modelRows(providerId)).isEqualTo(before);
+    }
+
+    @Test
+    void a_multiline_description_is_stored_as_sent() {
+        admin.post("/provider_models", "{\"provider_id\":" + providerId + ",\"model_name\":\"m\","
+                + "\"description\":\"first\\n\\tsecond\"}").expect(201);
+
+        assertThat(admin.modelRows(providerId)).singleElement().returns("first\n\tsecond", ProviderModel::description);
+    }
+
+    @Test
+    void a_body_that_is_not_utf8_is_refused_and_stores_nothing() {
+        byte[] body = ("{\"provider_id\":" + providerId + ",\"model_name\":\"gpt-\u00e9\"}")
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        AdminServer.Reply reply = admin.sendBytes("POST", "/provider_models", body, "application/json");
+
+        assertThat(reply.failure()).isEqualTo(Failure.invalid(null));
+        assertThat(reply.message()).contains("not valid UTF-8");
+        assertThat(admin.modelRows(providerId)).isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package nexus.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -69,7 +70,21 @@ class ProviderValidationApiTest {
                 Arguments.of("http_proxy", "\"http://proxy.local\"", "host and a port"),
                 Arguments.of("http_proxy", "\"socks5://proxy.local:1080/x\"", "no path"),
                 Arguments.of("http_proxy", "8080", "'http_proxy' must be a string"),
-                Arguments.of("owner", "\"me\"", "Unknown field 'owner'"));
+                Arguments.of("owner", "\"me\"", "Unknown field 'owner'"),
+                Arguments.of("name", "\"a\\u0000b\"", "control characters"),
+                Arguments.of("name", "\"two\\nlines\"", "control characters"),
+                Arguments.of("name", "\"\\ud800x\"", "unpaired surrogates"),
+                Arguments.of("kind", "\"mock\\u0000\"", "control characters"),
+                Arguments.of("server_url", "\"https://api.example.com/v1\\u0000\"", "control characters"),
+                Arguments.of("server_key", "\"sk-1\\r\\nX-Injected: 1\"", "control characters"),
+                Arguments.of("personalized_key", "\"k\\u0007\"", "control characters"),
+                Arguments.of("http_proxy", "\"http://proxy.local:3128\\u001b\"", "control characters"),
+                Arguments.of("description", "\"a\\u0000b\"", "control characters"),
+                Arguments.of("description", "\"carriage\\rreturn\"", "control characters"),
+                Arguments.of("description", "\"\u0085\"", "control characters"),
+                Arguments.of("description", "\"" + "d".repeat(2_001) + "\"", "at most 2000"),
+                Arguments.of("server_url", "\"https://user:pass@api.example.com/v1\"", "credentials"),
+                Arguments.of("server_url", "\"https://sk-key@api.example.com/v1\"", "credentials"));
     }
 
     @ParameterizedTest(name = "{0} = {1}")
@@ -143,6 +158,33 @@ class ProviderValidationApiTest {
         AdminServer.Reply reply = admin.put("/providers/" + id, body);
 
         assertThat(reply.failure()).isEqualTo(Failure.invalid(field));
+        assertThat(admin.providerRows()).isEqualTo(before);
+    }
+
+    @Test
+    void a_description_of_2000_characters_on_several_lines_with_tabs_is_stored_as_sent() {
+        String description = "line one\n\tline two " + "d".repeat(1_981);
+        assertThat(description).hasSize(2_000);
+
+        admin.post("/providers", body("description", "\"" + description.replace("\n", "\\n").replace("\t", "\\t")
+                + "\"")).expect(201);
+
+        assertThat(admin.providerRows()).singleElement().returns(description, Provider::description);
+    }
+
+    @Test
+    void a_body_that_is_not_utf8_is_refused_and_stores_nothing_where_it_used_to_store_a_replacement_character() {
+        long id = admin.createProvider("OpenAI", "k1");
+        List<Provider> before = admin.providerRows();
+        byte[] latin1 = "{\"name\":\"Caf\u00e9\",\"kind\":\"mock\",\"personalized_key\":\"k2\"}"
+                .getBytes(StandardCharsets.ISO_8859_1);
+
+        AdminServer.Reply created = admin.sendBytes("POST", "/providers", latin1, "application/json");
+        AdminServer.Reply updated = admin.sendBytes("PUT", "/providers/" + id, latin1, "application/json");
+
+        assertThat(created.failure()).isEqualTo(Failure.invalid(null));
+        assertThat(created.message()).contains("not valid UTF-8");
+        assertThat(updated.failure()).isEqualTo(Failure.invalid(null));
         assertThat(admin.providerRows()).isEqualTo(before);
     }
 

@@ -1,6 +1,7 @@
 package nexus.proxy;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 
@@ -26,18 +27,21 @@ public final class ProxyMain {
 
     public static void main(String[] args) {
         NexusConfig config;
+        Database database;
         try {
             config = NexusConfig.fromEnv(System.getenv());
-            Files.createDirectories(config.dataDir());
             Files.createDirectories(config.logsDir());
+            database = Database.open(config.databaseFile(), config.secretKey());  // creates the data folder 0700
         } catch (ConfigException e) {
             refuse(EXIT_BAD_CONFIG, e.getMessage());
             return;
         } catch (IOException e) {
-            refuse(EXIT_BAD_CONFIG, "cannot create the data or logs folder: " + e.getMessage());
+            refuse(EXIT_BAD_CONFIG, "cannot create the logs folder: " + e.getMessage());
+            return;
+        } catch (UncheckedIOException e) {
+            refuse(EXIT_BAD_CONFIG, e.getMessage());
             return;
         }
-        Database database = Database.open(config.databaseFile());
         ProxyApp app = ProxyApp.create(config, database, UpstreamHttp.client(config), Clock.systemUTC());
         try {
             app.start(config.bindHost(), config.proxyPort());

@@ -1,5 +1,9 @@
 package nexus.admin.provider;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.Set;
 
@@ -18,6 +22,9 @@ import nexus.shared.error.ApiError;
  */
 final class JsonFields {
 
+    /** The longest description, counted in UTF-16 code units like every length the admin API checks. */
+    static final int MAX_DESCRIPTION_LENGTH = 2_000;
+
     /** Fields a client may send back from a GET, and that input ignores. */
     private static final Set<String> READ_ONLY = Set.of("id", "created_at");
 
@@ -27,9 +34,10 @@ final class JsonFields {
         this.object = object;
     }
 
-    /** Parses a body that must be one JSON object with only the known (or read-only) fields. */
-    static JsonFields parse(ObjectMapper mapper, String body, Set<String> knownFields) {
-        if (body == null || body.isBlank()) {
+    /** Parses a body that must be UTF-8 text of one JSON object with only the known (or read-only) fields. */
+    static JsonFields parse(ObjectMapper mapper, byte[] bytes, Set<String> knownFields) {
+        String body = utf8(bytes);
+        if (body.isBlank()) {
             throw ApiError.invalidRequest("The request body is empty; send a JSON object.", null);
         }
         JsonNode tree;
@@ -54,8 +62,34 @@ final class JsonFields {
         return new JsonFields(object);
     }
 
-    /** The field's text, or null when left out; any other JSON type is refused. */
+    /** Decodes the body strictly: a byte sequence that is not UTF-8 is refused, never replaced. */
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ApiError.invalidRequest("The request body is not valid UTF-8.", null);
+        }
+    }
+
+    /** The field's text on one line, or null when left out; any other JSON type, or a control character, is refused. */
     String text(String field) {
+        return checkedText(field, "");
+    }
+
+    /** The field's text, where line feeds and tabs may appear, at most {@code maxLength} characters; or null. */
+    String multilineText(String field, int maxLength) {
+        String text = checkedText(field, "\n\t");
+        if (text != null && text.length() > maxLength) {
+            throw ApiError.invalidRequest("'" + field + "' must be at most " + maxLength + " characters.", field);
+        }
+        return text;
+    }
+
+    private String checkedText(String field, String allowedControls) {
         JsonNode value = present(field);
         if (value == null) {
             return null;
@@ -63,7 +97,18 @@ final class JsonFields {
         if (!value.isTextual()) {
             throw ApiError.invalidRequest("'" + field + "' must be a string.", field);
         }
-        return value.textValue();
+        String text = value.textValue();
+        text.codePoints().filter(point -> isRefused(point, allowedControls)).findFirst().ifPresent(point -> {
+            throw ApiError.invalidRequest("'" + field + "' must not contain control characters or unpaired surrogates"
+                    + " (found U+" + String.format("%04X", point) + ").", field);
+        });
+        return text;
+    }
+
+    /** A control character not allowed here, or half of a surrogate pair on its own (sent as an escape). */
+    private static boolean isRefused(int point, String allowedControls) {
+        return (Character.isISOControl(point) && allowedControls.indexOf(point) < 0)
+                || Character.getType(point) == Character.SURROGATE;
     }
 
     /** The field's boolean, or null when left out; strings such as "true" are refused. */

@@ -30,13 +30,13 @@ public final class ProviderController {
     }
 
     public void create(Context ctx) {
-        ProviderRequest request = ProviderRequest.parse(mapper, ctx.body());
+        ProviderRequest request = ProviderRequest.parse(mapper, ctx.bodyAsBytes());
         ctx.status(HttpStatus.CREATED).json(service.create(request));
     }
 
     public void update(Context ctx) {
         long providerId = PathIds.positive(ctx, PROVIDER_ID);
-        ctx.json(service.update(providerId, ProviderRequest.parse(mapper, ctx.body())));
+        ctx.json(service.update(providerId, ProviderRequest.parse(mapper, ctx.bodyAsBytes())));
     }
 
     public void delete(Context ctx) {

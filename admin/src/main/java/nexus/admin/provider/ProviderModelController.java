@@ -30,13 +30,13 @@ public final class ProviderModelController {
     }
 
     public void create(Context ctx) {
-        ProviderModelRequest request = ProviderModelRequest.parse(mapper, ctx.body());
+        ProviderModelRequest request = ProviderModelRequest.parse(mapper, ctx.bodyAsBytes());
         ctx.status(HttpStatus.CREATED).json(service.create(request));
     }
 
     public void update(Context ctx) {
         long modelId = PathIds.positive(ctx, MODEL_ID);
-        ctx.json(service.update(modelId, ProviderModelRequest.parse(mapper, ctx.body())));
+        ctx.json(service.update(modelId, ProviderModelRequest.parse(mapper, ctx.bodyAsBytes())));
     }
 
     public void delete(Context ctx) {

@@ -14,12 +14,12 @@ public record ProviderModelRequest(Long providerId, String modelName, String des
     static final Set<String> FIELDS = Set.of("provider_id", "model_name", "description", "enabled", "type");
 
     /** Reads a request body; throws a 400 ApiError naming the field that is wrong. */
-    public static ProviderModelRequest parse(ObjectMapper mapper, String body) {
+    public static ProviderModelRequest parse(ObjectMapper mapper, byte[] body) {
         JsonFields fields = JsonFields.parse(mapper, body, FIELDS);
         return new ProviderModelRequest(
                 fields.integer("provider_id"),
                 fields.text("model_name"),
-                fields.text("description"),
+                fields.multilineText("description", JsonFields.MAX_DESCRIPTION_LENGTH),
                 fields.bool("enabled"),
                 fields.text("type"));
     }

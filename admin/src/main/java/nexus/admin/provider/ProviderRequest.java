@@ -15,7 +15,7 @@ public record ProviderRequest(String name, String kind, String serverUrl, String
             "description", "enabled", "http_proxy");
 
     /** Reads a request body; throws a 400 ApiError naming the field that is wrong. */
-    public static ProviderRequest parse(ObjectMapper mapper, String body) {
+    public static ProviderRequest parse(ObjectMapper mapper, byte[] body) {
         JsonFields fields = JsonFields.parse(mapper, body, FIELDS);
         return new ProviderRequest(
                 fields.text("name"),
@@ -23,7 +23,7 @@ public record ProviderRequest(String name, String kind, String serverUrl, String
                 fields.text("server_url"),
                 fields.text("server_key"),
                 fields.text("personalized_key"),
-                fields.text("description"),
+                fields.multilineText("description", JsonFields.MAX_DESCRIPTION_LENGTH),
                 fields.bool("enabled"),
                 fields.text("http_proxy"));
     }

@@ -119,6 +119,11 @@ final class ProviderRules {
             throw ApiError.invalidRequest("'server_url' must be an absolute http or https URL, such as "
                     + "https://api.openai.com/v1.", "server_url");
         }
+        if (URI.create(url).getRawUserInfo() != null) {
+            throw ApiError.invalidRequest("'server_url' must not carry credentials (user:password@): put the upstream's"
+                    + " key in 'server_key', and a proxy's credentials in 'http_proxy', where they are kept"
+                    + " encrypted and masked.", "server_url");
+        }
         return url;
     }
 

@@ -1,12 +1,9 @@
 package nexus.shared.db;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
@@ -33,16 +30,20 @@ public final class Database {
         this.file = file;
     }
 
-    /** Opens (creating when absent) the database file and brings its schema up to date. */
+    /**
+     * Opens (creating when absent) the database file and brings its schema up to date; its secrets are encrypted under
+     * the key in {@code secret.key} beside it, created when absent.
+     */
     public static Database open(Path file) {
-        try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create the folder for " + file, e);
-        }
+        return open(file, null);
+    }
+
+    /**
+     * The same, with the secrets' key given as the base64 of 32 bytes ({@code NEXUS_SECRET_KEY}), or null for the key
+     * file. Throws {@link nexus.shared.config.ConfigException} when the key is malformed, lost or not the right one.
+     */
+    public static Database open(Path file, String secretKey) {
+        SecretsAtRest.prepareFiles(file);
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);  // durable across process crashes in WAL mode
@@ -55,6 +56,7 @@ public final class Database {
         Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
         registerEnums(jdbi);
         Migrations.apply(jdbi);
+        SecretsAtRest.unlock(jdbi, file, secretKey);
         return new Database(jdbi, file);
     }
 

@@ -1,9 +1,9 @@
 package nexus.shared.db;
 
 /** The columns of a provider row about to be inserted. */
-public record NewProvider(String name, ProviderKind kind, String serverUrl, String serverKey,
+public record NewProvider(String name, ProviderKind kind, String serverUrl, @Encrypted String serverKey,
                           String personalizedKey, String description, boolean enabled, long createdAtMillis,
-                          String httpProxy) {
+                          @Encrypted String httpProxy) {
 
     @Override
     public String toString() {

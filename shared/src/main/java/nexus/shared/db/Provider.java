@@ -2,11 +2,11 @@ package nexus.shared.db;
 
 /**
  * One row of {@code provider}. The server key and the outbound proxy's credentials are secrets: {@link #toString()}
- * masks them. {@code httpProxy} is empty for a direct connection.
+ * masks them, and the database holds them encrypted. {@code httpProxy} is empty for a direct connection.
  */
-public record Provider(long id, String name, ProviderKind kind, String serverUrl, String serverKey,
+public record Provider(long id, String name, ProviderKind kind, String serverUrl, @Encrypted String serverKey,
                        String personalizedKey, String description, boolean enabled, long createdAtMillis,
-                       String httpProxy) {
+                       @Encrypted String httpProxy) {
 
     @Override
     public String toString() {
