@@ -81,8 +81,8 @@ final class ClientWatch {
         }
 
         /**
-         * Finds the connection, the first time the client is asked about: only a plain HTTP/1 one can be looked at so
-         * (on HTTP/2 a read would take another stream's frames). False when it cannot.
+         * Finds the connection, the first time the client is asked about: only an HTTP/1 one can be looked at so (on
+         * HTTP/2 a read would take another stream's frames). False when it cannot.
          */
         private boolean resolve() {
             ServletContextRequest servletRequest = ServletContextRequest.getServletContextRequest(request);
