@@ -3,6 +3,7 @@ package nexus.proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -65,20 +66,22 @@ public final class ProxyApp implements AutoCloseable {
         var clients = new UpstreamClients(upstreamHttp);
         var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);
         ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
-        var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock,
+        var clientWatch = new ClientWatch(watchdog);
+        UnaryOperator<Handler> guard = handler -> inFlight.guard(clientWatch.watching(handler));
+        var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock,
                 config.maxRequestBytes()));
-        var anthropicMessages = inFlight.guard(new MessagesHandler(routing, chat,
+        var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock,
                 config.maxRequestBytes()));
         var models = new ModelsHandler(routing);
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
-        Function<Endpoint, Handler> handler = endpoint -> inFlight.guard(
+        Function<Endpoint, Handler> handler = endpoint -> guard.apply(
                 new EndpointHandler(endpoint, routing, endpoints, mapper, clock, config.maxRequestBytes()));
         var embeddings = handler.apply(Endpoint.EMBEDDINGS);
         var rerank = handler.apply(Endpoint.RERANK);
         var images = handler.apply(Endpoint.IMAGES_GENERATIONS);
         var legacyCompletions = handler.apply(Endpoint.COMPLETIONS);
-        var chatSocket = new ChatSocket(routing, chat, inFlight, mapper, clock, config);
+        var chatSocket = new ChatSocket(routing, chat, inFlight, watchdog, mapper, clock, config);
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
         var videos = new VideosHandler(routing, videoService, mapper, clock, config.maxRequestBytes());
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
@@ -115,11 +118,11 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/v1/completions", legacyCompletions);
             javalin.routes.post("/completions", legacyCompletions);
             javalin.routes.ws("/ws/chat", chatSocket::configure);
-            javalin.routes.post("/v1/videos", inFlight.guard(videos::create));
-            javalin.routes.get("/v1/videos/{id}", inFlight.guard(videos::retrieve));
-            javalin.routes.get("/v1/videos/{id}/content", inFlight.guard(videos::content));
-            javalin.routes.post("/api/proxy/video/generate", inFlight.guard(seedVideos::generate));
-            javalin.routes.get("/api/proxy/video/tasks/{task_id}", inFlight.guard(seedVideos::task));
+            javalin.routes.post("/v1/videos", guard.apply(videos::create));
+            javalin.routes.get("/v1/videos/{id}", guard.apply(videos::retrieve));
+            javalin.routes.get("/v1/videos/{id}/content", guard.apply(videos::content));
+            javalin.routes.post("/api/proxy/video/generate", guard.apply(seedVideos::generate));
+            javalin.routes.get("/api/proxy/video/tasks/{task_id}", guard.apply(seedVideos::task));
         });
     }
 

@@ -58,12 +58,19 @@ public final class MessagesRelay {
 
     /** A non-streamed answer: the upstream's message bytes as they came. */
     byte[] complete(MessagesCall call) {
-        try (UpstreamCall upstream = open(call, false)) {
+        UpstreamCall upstream = open(call, false);
+        try (upstream) {
             byte[] body;
             try {
                 body = upstream.body();
             } catch (StreamCutException cut) {
                 throw failed(call, false, cut.error());
+            } catch (ClientGoneException gone) {
+                log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
+                usage.record(call, false, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true,
+                        estimate(call, null, ""), 0, 0);
+                store(call, false, StreamRelay.CLIENT_CLOSED, null, ApiError.clientClosedRequest());
+                throw gone;
             }
             JsonNode message = JsonTrees.objectOrNull(body, mapper);
             if (message == null) {
@@ -86,7 +93,8 @@ public final class MessagesRelay {
      */
     void stream(MessagesCall call, HttpServletResponse response) {
         RelayedStream seen = new RelayedStream(mapper);
-        try (UpstreamCall upstream = open(call, true)) {
+        UpstreamCall upstream = open(call, true);
+        try (upstream) {
             NamedEvents out = NamedEvents.start(response);
             try (var flushing = UpstreamSockets.beforeWaiting(out::flush)) {
                 while (true) {
@@ -149,6 +157,7 @@ public final class MessagesRelay {
         storeStream(call, error.status(), seen, error);
     }
 
+    /** Starts the upstream call; a failure, or the client leaving before the answer began, is recorded and thrown. */
     private UpstreamCall open(MessagesCall call, boolean stream) {
         Provider provider = provider(call);
         try {
@@ -164,6 +173,10 @@ public final class MessagesRelay {
             log.warn("Upstream provider '{}' failed request {}: {} {}", provider.name(), call.requestId(),
                     error.status(), error.getMessage());
             throw failed(call, stream, error);
+        } catch (ClientGoneException gone) {
+            log.debug("Client went away before request {} was answered; upstream call cancelled", call.requestId());
+            failed(call, stream, ApiError.clientClosedRequest());
+            throw gone;
         }
     }
 

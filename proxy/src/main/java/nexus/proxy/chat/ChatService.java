@@ -45,7 +45,8 @@ public final class ChatService {
 
     /** A non-streamed answer, with the upstream's {@code chat.completion} bytes as they came. */
     public Completion complete(ChatCall call) {
-        try (Exchange exchange = open(call, false)) {
+        Exchange exchange = open(call, false);
+        try (exchange) {
             byte[] body = exchange.body();
             JsonNode completion = JsonTrees.objectOrNull(body, mapper);
             if (completion == null) {
@@ -61,6 +62,12 @@ public final class ChatService {
             return new Completion(body, completion, used);
         } catch (IOException e) {
             throw failed(call, false, UpstreamFailures.ofRead(call.target().provider(), e));
+        } catch (ClientGoneException gone) {
+            log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
+            usage.record(call, false, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true,
+                    estimate(call, ""), 0, 0);
+            store(call, false, StreamRelay.CLIENT_CLOSED, null, ApiError.clientClosedRequest());
+            throw gone;
         }
     }
 
@@ -79,6 +86,7 @@ public final class ChatService {
         storeStream(call, outcome.status(), accounting, outcome.error());
     }
 
+    /** Starts the upstream call; a failure, or the client leaving before the answer began, is recorded and thrown. */
     private Exchange open(ChatCall call, boolean stream) {
         try {
             return adapters.forKind(call.target().provider().kind()).open(call.request(), call.target(), stream);
@@ -88,6 +96,10 @@ public final class ChatService {
             log.warn("Upstream provider '{}' failed request {}: {} {}", call.target().provider().name(),
                     call.requestId(), error.status(), error.getMessage());
             throw failed(call, stream, error);
+        } catch (ClientGoneException gone) {
+            log.debug("Client went away before request {} was answered; upstream call cancelled", call.requestId());
+            failed(call, stream, ApiError.clientClosedRequest());
+            throw gone;
         }
     }
 

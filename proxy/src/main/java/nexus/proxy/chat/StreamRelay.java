@@ -13,6 +13,7 @@ import nexus.proxy.upstream.UpstreamSockets;
 import nexus.proxy.usage.RecordedCall;
 import nexus.proxy.usage.TokenUsage;
 import nexus.shared.error.ApiError;
+import nexus.shared.error.ErrorCode;
 
 /**
  * Relays one upstream stream of OpenAI chunks into a sink: each chunk watched by a {@link StreamAccounting}, flushed
@@ -23,9 +24,9 @@ import nexus.shared.error.ApiError;
 public final class StreamRelay {
 
     /** The status recorded when the client went away first (nginx's convention, and Javalin's). */
-    public static final int CLIENT_CLOSED = 499;
+    public static final int CLIENT_CLOSED = ErrorCode.CLIENT_CLOSED_REQUEST.status();
     /** The error code recorded with {@link #CLIENT_CLOSED}. */
-    public static final String CLIENT_CLOSED_CODE = "client_closed_request";
+    public static final String CLIENT_CLOSED_CODE = ErrorCode.CLIENT_CLOSED_REQUEST.code();
     private static final Logger log = LoggerFactory.getLogger(StreamRelay.class);
 
     private final ObjectMapper mapper;

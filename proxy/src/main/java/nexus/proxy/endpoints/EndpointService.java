@@ -51,7 +51,8 @@ public final class EndpointService {
     /** A whole answer, written to the response with status 200; failures before it began are thrown as ApiError. */
     public void complete(EndpointCall call, HttpServletResponse response) {
         EndpointRules rule = call.request().endpoint().rules();
-        try (Exchange exchange = open(call)) {
+        Exchange exchange = open(call);
+        try (exchange) {
             if (rule.rewritesAnswer()) {
                 completeRewritten(call, rule, exchange, response);
             } else {
@@ -73,7 +74,7 @@ public final class EndpointService {
             usage.record(call, false, error.status(), error.code(), true, estimate(call, rule, ""), 0, 0);
         } catch (ClientGoneException gone) {
             log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
-            usage.record(call, false, StreamRelay.CLIENT_CLOSED, "client_closed_request", true,
+            usage.record(call, false, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true,
                     estimate(call, rule, ""), 0, 0);
         }
     }
@@ -127,7 +128,7 @@ public final class EndpointService {
 
     /**
      * Starts the upstream call. A provider whose kind does not serve the endpoint is a 400 that reaches no upstream
-     * and records nothing; an upstream failure is recorded and thrown.
+     * and records nothing; an upstream failure, or the client leaving before the answer began, is recorded and thrown.
      */
     private Exchange open(EndpointCall call) {
         Provider provider = call.target().provider();
@@ -142,6 +143,10 @@ public final class EndpointService {
             log.warn("Upstream provider '{}' failed request {}: {} {}", provider.name(), call.requestId(),
                     error.status(), error.getMessage());
             throw failed(call, error);
+        } catch (ClientGoneException gone) {
+            log.debug("Client went away before request {} was answered; upstream call cancelled", call.requestId());
+            failed(call, ApiError.clientClosedRequest());
+            throw gone;
         }
     }
 

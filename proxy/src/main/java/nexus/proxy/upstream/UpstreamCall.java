@@ -7,6 +7,7 @@ import java.io.InterruptedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import nexus.proxy.chat.ClientGoneException;
 import nexus.shared.db.Provider;
 import nexus.shared.error.ApiError;
 import okhttp3.Call;
@@ -18,8 +19,8 @@ import okhttp3.Response;
 /**
  * One upstream HTTP call under the read-timeout watchdog, the transport every HTTP protocol shares: the answer's
  * status checked, its body read whole, as a stream of bytes or as server-sent events, each read failure turned into
- * a {@link StreamCutException}. Read by one thread; {@link #close()} cancels a call whose answer was not read to its
- * end.
+ * a {@link StreamCutException}, or a {@link ClientGoneException} when the watchdog cancelled the call because its
+ * client left. Read by one thread; {@link #close()} cancels a call whose answer was not read to its end.
  */
 public final class UpstreamCall implements AutoCloseable {
 
@@ -53,7 +54,8 @@ public final class UpstreamCall implements AutoCloseable {
 
     /**
      * Sends the request and waits for the answer's headers. Throws ApiError for a transport failure, a timeout, an
-     * HTTP error (through {@code errors}) and a streaming request answered without a stream.
+     * HTTP error (through {@code errors}) and a streaming request answered without a stream; ClientGoneException when
+     * the client left first.
      */
     public static UpstreamCall start(OkHttpClient http, UpstreamWatchdog watchdog, Request request, Provider provider,
                                      boolean stream, ErrorReader errors) {
@@ -64,6 +66,9 @@ public final class UpstreamCall implements AutoCloseable {
             response = call.execute();
         } catch (IOException e) {
             watch.close();
+            if (watch.clientLeft()) {
+                throw new ClientGoneException(e);
+            }
             throw UpstreamFailures.transport(provider,
                     watch.timedOut() ? new InterruptedIOException("no answer within the read timeout") : e);
         }
@@ -71,6 +76,9 @@ public final class UpstreamCall implements AutoCloseable {
             try (response; watch) {
                 throw errors.read(response.code(), response.peekBody(MAX_ERROR_BODY_BYTES).string());
             } catch (IOException e) {
+                if (watch.clientLeft()) {
+                    throw new ClientGoneException(e);
+                }
                 throw errors.read(response.code(), "");
             }
         }
@@ -115,7 +123,7 @@ public final class UpstreamCall implements AutoCloseable {
             complete = true;
             return body;
         } catch (IOException e) {
-            throw new StreamCutException(UpstreamFailures.cut(provider, failure(e)), e);
+            throw cut(e);
         }
     }
 
@@ -137,7 +145,7 @@ public final class UpstreamCall implements AutoCloseable {
                 try {
                     read = super.read(buffer, offset, length);
                 } catch (IOException e) {
-                    throw new StreamCutException(UpstreamFailures.cut(provider, failure(e)), e);
+                    throw cut(e);
                 }
                 watch.touch();
                 if (read < 0) {
@@ -167,7 +175,7 @@ public final class UpstreamCall implements AutoCloseable {
         try {
             data = events.next();
         } catch (IOException e) {
-            throw new StreamCutException(UpstreamFailures.cut(provider, failure(e)), e);
+            throw cut(e);
         }
         watch.touch();
         return data;
@@ -198,9 +206,16 @@ public final class UpstreamCall implements AutoCloseable {
         return flushedBeforeWaits || events != null && response.body().source().getBuffer().size() > 0;
     }
 
-    /** What a failed read means: a timeout when the watchdog cut the call, else the failure itself. */
-    private IOException failure(IOException e) {
-        return watch.timedOut() ? new InterruptedIOException("no data within the read timeout") : e;
+    /**
+     * What a failed read means: the client left when the watchdog cut the call for that (thrown at once), a timeout
+     * when it cut the call for its silence, else the failure itself.
+     */
+    private StreamCutException cut(IOException e) {
+        if (watch.clientLeft()) {
+            throw new ClientGoneException(e);
+        }
+        IOException failure = watch.timedOut() ? new InterruptedIOException("no data within the read timeout") : e;
+        return new StreamCutException(UpstreamFailures.cut(provider, failure), e);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package nexus.proxy.upstream;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,39 +10,78 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import okhttp3.Call;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Enforces the upstream read timeout (the longest wait for headers or between two chunks) for every call from one
- * ticking thread, instead of OkHttp's per-read timeouts, whose one process-wide lock every read of every call
- * contends for (measured: 17% more JSON requests per second without them). A call quiet for longer is cancelled and
- * marked timed out. Thread-safe.
+ * Watches every upstream call from one ticking thread: a call quiet for longer than the read timeout (the longest
+ * wait for headers or between two chunks) is cancelled and marked timed out, instead of OkHttp's per-read timeouts,
+ * whose one process-wide lock every read of every call contends for (measured: 17% more JSON requests per second
+ * without them); and a call whose client has left is cancelled and marked so, at most {@link #CLIENT_CHECK_MILLIS}
+ * after it left, even while nothing is being written to that client. Thread-safe.
  */
 public final class UpstreamWatchdog implements AutoCloseable {
 
+    /** How often each call's client is asked whether it is still there. */
+    static final long CLIENT_CHECK_MILLIS = 200;
+    private static final Logger log = LoggerFactory.getLogger(UpstreamWatchdog.class);
+
     private final long timeoutNanos;
     private final Set<Watch> watches = ConcurrentHashMap.newKeySet();
+    private final ThreadLocal<Client> clients = new ThreadLocal<>();
+    private final Scope endServing = clients::remove;
     private final ScheduledExecutorService ticker;
 
     public UpstreamWatchdog(Duration timeout) {
         this.timeoutNanos = timeout.toNanos();
-        long tickMillis = Math.clamp(timeout.toMillis() / 10, 10, 1_000);
+        long tickMillis = Math.clamp(timeout.toMillis() / 10, 10, CLIENT_CHECK_MILLIS);
         this.ticker = Executors.newSingleThreadScheduledExecutor(
                 task -> Thread.ofPlatform().daemon(true).name("upstream-watchdog").unstarted(task));
-        ticker.scheduleAtFixedRate(this::expire, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
+        ticker.scheduleAtFixedRate(this::tick, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts watching a call; close the watch when the call is over. */
+    /** The client an upstream call is made for, as far as the watchdog can tell whether it is still there. */
+    @FunctionalInterface
+    public interface Client {
+
+        /**
+         * True once the client has left. Called on the watchdog's thread only, and never again once the watch of the
+         * call has closed; it must not block.
+         */
+        boolean gone();
+    }
+
+    /** Ends what {@link #serving} began. */
+    public interface Scope extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * The calls this thread starts until the scope closes are made for {@code client}: each is cancelled once the
+     * client is gone. A request's edge opens the scope around its handler; the calls deeper down need not know.
+     */
+    public Scope serving(Client client) {
+        clients.set(client);
+        return endServing;
+    }
+
+    /** Starts watching a call, for the client this thread serves, if any; close the watch when the call is over. */
     public Watch watch(Call call) {
-        Watch watch = new Watch(call);
+        Watch watch = new Watch(call, clients.get());
         watches.add(watch);
         return watch;
     }
 
-    private void expire() {
+    private void tick() {
         long now = System.nanoTime();
         for (Watch watch : watches) {
             if (now - watch.lastActivityNanos > timeoutNanos) {
                 watch.timedOut = true;
+                watches.remove(watch);
+                watch.call.cancel();
+            } else if (watch.clientGone()) {
+                watch.clientLeft = true;
                 watches.remove(watch);
                 watch.call.cancel();
             }
@@ -55,12 +96,29 @@ public final class UpstreamWatchdog implements AutoCloseable {
     /** One watched call: each sign of life restarts its clock. */
     public final class Watch implements AutoCloseable {
 
+        private static final int WATCHED = 0;
+        private static final int ASKING_CLIENT = 1;
+        private static final int CLOSED = 2;
+        private static final VarHandle STATE;
+
+        static {
+            try {
+                STATE = MethodHandles.lookup().findVarHandle(Watch.class, "state", int.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
         private final Call call;
+        private final Client client;
         private volatile long lastActivityNanos = System.nanoTime();
         private volatile boolean timedOut;
+        private volatile boolean clientLeft;
+        private volatile int state;
 
-        private Watch(Call call) {
+        private Watch(Call call, Client client) {
             this.call = call;
+            this.client = client;
         }
 
         /** The upstream just sent something. */
@@ -73,9 +131,42 @@ public final class UpstreamWatchdog implements AutoCloseable {
             return timedOut;
         }
 
+        /** True when the call was cancelled because its client left: its IOException means nobody waits for it. */
+        public boolean clientLeft() {
+            return clientLeft;
+        }
+
+        /** Asks the client, unless the watch is closing. A failing question counts as "still there". */
+        private boolean clientGone() {
+            if (client == null || !STATE.compareAndSet(this, WATCHED, ASKING_CLIENT)) {
+                return false;
+            }
+            try {
+                return client.gone();
+            } catch (RuntimeException e) {
+                log.debug("Could not tell whether the client of an upstream call is still there", e);
+                return false;
+            } finally {
+                state = WATCHED;
+            }
+        }
+
+        /**
+         * Stops watching. Waits out a question to the client under way (a non-blocking check): once the call's request
+         * ends, its connection may carry the client's next request, which the client must no longer look at.
+         */
         @Override
         public void close() {
             watches.remove(this);
+            if (client == null) {
+                return;
+            }
+            while (!STATE.compareAndSet(this, WATCHED, CLOSED)) {
+                if (state == CLOSED) {
+                    return;
+                }
+                Thread.yield();
+            }
         }
     }
 }

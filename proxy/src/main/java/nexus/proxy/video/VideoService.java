@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamWatchdog;
@@ -55,6 +56,11 @@ public final class VideoService {
             log.warn("Upstream provider '{}' failed video request {}: {} {}", provider.name(), call.requestId(),
                     error.status(), error.getMessage());
             throw failed(call, error);
+        } catch (ClientGoneException gone) {
+            log.debug("Client went away before video request {} was answered; upstream call cancelled",
+                    call.requestId());
+            failed(call, ApiError.clientClosedRequest());
+            throw gone;
         }
         JsonNode upstreamId = video.get("id");
         if (upstreamId == null || !upstreamId.isTextual() || upstreamId.asText().isBlank()) {

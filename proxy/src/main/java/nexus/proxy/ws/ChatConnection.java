@@ -7,11 +7,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import nexus.proxy.chat.ClientGoneException;
+import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.shared.error.ApiError;
 
 /**
  * One WebSocket connection: its frames queue up as they arrive and are answered one after another, in order, on the
- * connection's own virtual thread, so the socket's threads never wait for an upstream. Thread-safe.
+ * connection's own virtual thread, so the socket's threads never wait for an upstream. Once closed, the upstream call
+ * it runs is cancelled by the watchdog. Thread-safe.
  */
 final class ChatConnection {
 
@@ -34,10 +36,15 @@ final class ChatConnection {
         this.sink = sink;
     }
 
-    /** A connection that serves its frames from now until {@link #close}. */
-    static ChatConnection open(String name, WsChatHandler handler, ConnectionState state, WsSink sink) {
+    /** A connection that serves its frames from now until {@link #close}, its upstream calls under the watchdog. */
+    static ChatConnection open(String name, WsChatHandler handler, ConnectionState state, WsSink sink,
+                               UpstreamWatchdog watchdog) {
         ChatConnection connection = new ChatConnection(name, handler, state, sink);
-        Thread.ofVirtual().name("ws-chat-" + name).start(connection::serve);
+        Thread.ofVirtual().name("ws-chat-" + name).start(() -> {
+            try (var serving = watchdog.serving(() -> connection.closed)) {
+                connection.serve();
+            }
+        });
         return connection;
     }
 
@@ -52,7 +59,7 @@ final class ChatConnection {
                 "Binary frames are not accepted; send each chat request as a text frame of JSON.", null)));
     }
 
-    /** The client is gone: frames still queued are dropped, and a running stream ends at its next frame. */
+    /** The client is gone: frames still queued are dropped, and the running request's upstream call is cancelled. */
     void close() {
         closed = true;
         inbox.offer(STOP);  // wakes the thread if it waits; a full inbox means it is busy and will see closed

@@ -23,6 +23,7 @@ import nexus.proxy.chat.ChatService;
 import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.chat.ConversationIds;
 import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.shared.config.NexusConfig;
 
 /**
@@ -35,15 +36,20 @@ public final class ChatSocket {
     private static final String CONVERSATION_QUERY = "conversation_id";
 
     private final WsChatHandler handler;
+    private final UpstreamWatchdog watchdog;
     private final ObjectMapper mapper;
     private final long maxFrameBytes;
     private final Duration idleTimeout;
     private final Map<String, ChatConnection> connections = new ConcurrentHashMap<>();
 
-    /** Frames are limited to {@code maxRequestBytes}; a connection silent longer than an upstream may be is closed. */
-    public ChatSocket(RoutingTable routing, ChatService chat, InFlight inFlight, ObjectMapper mapper, Clock clock,
-                      NexusConfig config) {
+    /**
+     * Frames are limited to {@code maxRequestBytes}; a connection silent longer than an upstream may be is closed; the
+     * upstream call of a connection that closes is cancelled by the {@code watchdog}.
+     */
+    public ChatSocket(RoutingTable routing, ChatService chat, InFlight inFlight, UpstreamWatchdog watchdog,
+                      ObjectMapper mapper, Clock clock, NexusConfig config) {
         this.handler = new WsChatHandler(routing, chat, inFlight, mapper, clock);
+        this.watchdog = watchdog;
         this.mapper = mapper;
         this.maxFrameBytes = config.maxRequestBytes();
         this.idleTimeout = config.upstreamReadTimeout();
@@ -72,7 +78,7 @@ public final class ChatSocket {
         }
         ConnectionState state = new ConnectionState(ctx.header(Header.AUTHORIZATION), conversationId);
         WsSink sink = new WsSink(text -> sendAndWait(session, text), mapper);
-        connections.put(ctx.sessionId(), ChatConnection.open(ctx.sessionId(), handler, state, sink));
+        connections.put(ctx.sessionId(), ChatConnection.open(ctx.sessionId(), handler, state, sink, watchdog));
     }
 
     private void disconnect(WsContext ctx) {
