@@ -106,6 +106,10 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
         return database;
     }
 
+    int port() {
+        return app.port();
+    }
+
     Reply get(String path) {
         return send("GET", path, null);
     }
