@@ -69,7 +69,8 @@ public final class ProxyApp implements AutoCloseable {
         var clients = new UpstreamClients(upstreamHttp);
         var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);
         ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
-        var bodies = new BodyReader(config.maxRequestBytes());
+        var budget = new BodyBudget(config.maxBufferedBytes(), config.maxRequestBytes());
+        var bodies = new BodyReader(config.maxRequestBytes(), budget);
         var completions = inFlight.guard(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies));
         var anthropicMessages = inFlight.guard(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
@@ -81,7 +82,7 @@ public final class ProxyApp implements AutoCloseable {
         var rerank = handler.apply(Endpoint.RERANK);
         var images = handler.apply(Endpoint.IMAGES_GENERATIONS);
         var legacyCompletions = handler.apply(Endpoint.COMPLETIONS);
-        var chatSocket = new ChatSocket(routing, chat, inFlight, mapper, clock, config);
+        var chatSocket = new ChatSocket(routing, chat, inFlight, mapper, clock, config, budget);
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
         var videos = new VideosHandler(routing, videoService, mapper, clock, bodies);
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
@@ -104,6 +105,7 @@ public final class ProxyApp implements AutoCloseable {
             javalin.http.prefer405over404 = true;
             javalin.jsonMapper(new JavalinJackson(mapper, false));
             ProxyErrors.install(javalin, config.maxRequestBytes(), mapper);
+            javalin.routes.after(bodies::release);  // once nothing refers to the request's body any more
 
             javalin.routes.get("/health", ctx -> ctx.json(new Health("ok")));
             javalin.routes.post("/v1/chat/completions", completions);
@@ -125,7 +127,7 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/api/proxy/images/generate", images);
             javalin.routes.post("/v1/completions", legacyCompletions);
             javalin.routes.post("/completions", legacyCompletions);
-            javalin.routes.ws("/ws/chat", chatSocket::configure);
+            javalin.jetty.modifyServletContextHandler(chatSocket::install);  // WebSocket /ws/chat, ahead of the routes
             javalin.routes.post("/v1/videos", inFlight.guard(videos::create));
             javalin.routes.get("/v1/videos/{id}", inFlight.guard(videos::retrieve));
             javalin.routes.get("/v1/videos/{id}/content", inFlight.guard(videos::content));
