@@ -66,17 +66,22 @@ public final class ChatSocketListener implements Session.Listener.AutoDemanding 
             overBudget = true;
         }
         if (last) {
-            boolean queued = overBudget ? connection.refuse(ApiError.overloaded())
-                    : connection.receive(parts.size() == 1 ? parts.getFirst() : String.join("", parts), reservedBytes);
-            if (!queued) {
-                budget.release(reservedBytes);
-                refuseWhenFull();
-            }
-            parts.clear();
-            frameBytes = 0;
-            reservedBytes = 0;
-            overBudget = false;
+            endFrame();
         }
+    }
+
+    /** Hands the whole frame to the connection, or an overloaded error in its place, and starts the next frame. */
+    private void endFrame() {
+        boolean queued = overBudget ? connection.refuse(ApiError.overloaded())
+                : connection.receive(parts.size() == 1 ? parts.getFirst() : String.join("", parts), reservedBytes);
+        if (!queued) {
+            budget.release(reservedBytes);
+            refuseWhenFull();
+        }
+        parts.clear();
+        frameBytes = 0;
+        reservedBytes = 0;
+        overBudget = false;
     }
 
     /** This endpoint takes no binary frames: their parts are not kept, and each is answered with an error. */
