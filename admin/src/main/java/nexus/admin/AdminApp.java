@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
 import nexus.admin.provider.ProviderModelService;
@@ -18,6 +20,9 @@ import nexus.shared.json.Json;
 
 /** The admin process's table of contents: every route it serves, its settings and its error wiring; no logic. */
 public final class AdminApp {
+
+    /** A burst of new connections waits here rather than in SYN retries of a second or more (Java's default is 50). */
+    static final int ACCEPT_QUEUE_SIZE = 1024;
 
     private AdminApp() {}
 
@@ -34,9 +39,17 @@ public final class AdminApp {
             javalin.concurrency.useVirtualThreads = true;
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.prefer405over404 = true;
+            javalin.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(javalin.jetty.host);  // as given to start()
+                connector.setPort(javalin.jetty.port);
+                connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
+                connector.setIdleTimeout(config.clientIdleTimeout().toMillis());
+                return connector;
+            });
             javalin.jsonMapper(new JavalinJackson(mapper, false));
             javalin.requestLogger.http(new AccessLog());
-            AdminErrors.install(javalin, config);
+            AdminErrors.install(javalin, config, mapper);
 
             javalin.routes.before(new CrossSiteGuard(config)::check);
             javalin.routes.before(token::check);

@@ -1,16 +1,22 @@
 package nexus.admin;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.validation.ValidationException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.error.ApiError;
 
@@ -21,8 +27,8 @@ final class AdminErrors {
 
     private AdminErrors() {}
 
-    /** Replaces every Javalin default error rendering with the envelope. */
-    static void install(JavalinConfig javalin, NexusConfig config) {
+    /** Replaces every Javalin default error rendering, and Jetty's error pages, with the envelope. */
+    static void install(JavalinConfig javalin, NexusConfig config, ObjectMapper mapper) {
         javalin.routes.exception(ApiError.class, (error, ctx) -> {
             log.debug("{} {} refused: {} {}", ctx.method(), ctx.path(), error.status(), error.code());
             render(ctx, error);
@@ -35,11 +41,21 @@ final class AdminErrors {
         });
         javalin.routes.exception(HttpResponseException.class, (error, ctx) -> render(ctx, ApiError.fromFrameworkStatus(
                 error.getStatus(), ctx.method().name(), ctx.path(), config.maxRequestBytes(), error.getMessage())));
+        javalin.routes.exception(IOException.class, (error, ctx) -> {  // reading the body: it broke off
+            log.warn("The request body of {} {} could not be read: {}", ctx.method(), ctx.path(), error.toString());
+            render(ctx, ApiError.unreadableBody(error));
+        });
+        javalin.routes.error(408, ctx -> {  // Javalin's bare answer when the body stopped arriving (an idle timeout)
+            log.warn("The request body of {} {} did not arrive in time", ctx.method(), ctx.path());
+            render(ctx, ApiError.requestTimeout());
+        });
         javalin.routes.exception(Exception.class, (error, ctx) -> {
             String logId = Long.toHexString(ThreadLocalRandom.current().nextLong());
             log.error("Unhandled error {} on {} {}", logId, ctx.method(), ctx.path(), error);
             render(ctx, ApiError.internal(logId));
         });
+        Request.Handler jettyPages = jettyErrorPages(config.maxRequestBytes(), mapper);
+        javalin.jetty.modifyServer(server -> server.setErrorHandler(jettyPages));
     }
 
     private static void render(Context ctx, ApiError error) {
@@ -47,5 +63,36 @@ final class AdminErrors {
             ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
         ctx.status(error.status()).json(error.toEnvelope());
+    }
+
+    /**
+     * Jetty's own error pages, for a request it refuses before any route runs (431 for oversized headers, 400 for a
+     * malformed request line or header …): the same envelope as every other error, instead of an HTML page.
+     */
+    private static Request.Handler jettyErrorPages(long maxRequestBytes, ObjectMapper mapper) {
+        return (request, response, callback) -> {
+            ApiError error = jettyError(request, response.getStatus(), maxRequestBytes);
+            response.setStatus(error.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(error.toEnvelope())), callback);
+            return true;
+        };
+    }
+
+    private static ApiError jettyError(Request request, int status, long maxRequestBytes) {
+        String path = Request.getPathInContext(request);
+        Object reason = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+        if (status == 500) {
+            String logId = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            log.error("Unhandled error {} on {} {}: {}", logId, request.getMethod(), path, reason,
+                    (Throwable) request.getAttribute(ErrorHandler.ERROR_EXCEPTION));
+            return ApiError.internal(logId);
+        }
+        if (status == 503) {  // the server is stopping
+            return ApiError.shuttingDown();
+        }
+        log.warn("Jetty refused {} {}: {} {}", request.getMethod(), path, status, reason);
+        return ApiError.fromFrameworkStatus(status, request.getMethod(), path, maxRequestBytes,
+                "The request is not valid HTTP (" + reason + ").");
     }
 }

@@ -5,16 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import nexus.shared.config.NexusConfig;
-
 /** The address the admin is bound to is a Host it answers to, IPv6 in brackets. */
 class BoundAddressApiTest {
 
     @RegisterExtension
-    final AdminServer admin = AdminServer.perTest(config -> new NexusConfig("::1", 0, 0, config.dataDir(),
-            config.logsDir(), config.messagesDir(), false, null, config.upstreamConnectTimeout(),
-            config.upstreamReadTimeout(), config.maxRequestBytes(), config.maxBufferedBytes(), config.allowedHosts(),
-            null));
+    final AdminServer admin = AdminServer.perTest(config -> config.withBindHost("::1"));
 
     @Test
     void an_admin_bound_to_the_ipv6_loopback_answers_to_it_and_to_localhost_only() {

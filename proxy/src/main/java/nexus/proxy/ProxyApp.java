@@ -11,6 +11,8 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Handler;
 import io.javalin.json.JavalinJackson;
 import okhttp3.OkHttpClient;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +49,8 @@ public final class ProxyApp implements AutoCloseable {
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
     /** Each open response holds one (Jetty's default is 32 KiB); an SSE event is flushed long before 8 KiB. */
     static final int OUTPUT_BUFFER_BYTES = 8 * 1024;
+    /** A burst of new connections waits here rather than in SYN retries of a second or more (Java's default is 50). */
+    static final int ACCEPT_QUEUE_SIZE = 1024;
 
     private final Javalin javalin;
     private final RoutingTable routing;
@@ -66,24 +70,24 @@ public final class ProxyApp implements AutoCloseable {
         var clients = new UpstreamClients(upstreamHttp);
         var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);
         ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
+        var budget = new BodyBudget(config.maxBufferedBytes(), config.maxRequestBytes());
+        var bodies = new BodyReader(config.maxRequestBytes(), budget);
         var clientWatch = new ClientWatch(watchdog);
         UnaryOperator<Handler> guard = handler -> inFlight.guard(clientWatch.watching(handler));
-        var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock,
-                config.maxRequestBytes()));
+        var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies));
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
-                new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock,
-                config.maxRequestBytes()));
+                new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
         var models = new ModelsHandler(routing);
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
         Function<Endpoint, Handler> handler = endpoint -> guard.apply(
-                new EndpointHandler(endpoint, routing, endpoints, mapper, clock, config.maxRequestBytes()));
+                new EndpointHandler(endpoint, routing, endpoints, mapper, clock, bodies));
         var embeddings = handler.apply(Endpoint.EMBEDDINGS);
         var rerank = handler.apply(Endpoint.RERANK);
         var images = handler.apply(Endpoint.IMAGES_GENERATIONS);
         var legacyCompletions = handler.apply(Endpoint.COMPLETIONS);
-        var chatSocket = new ChatSocket(routing, chat, inFlight, watchdog, mapper, clock, config);
+        var chatSocket = new ChatSocket(routing, chat, inFlight, watchdog, mapper, clock, config, budget);
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
-        var videos = new VideosHandler(routing, videoService, mapper, clock, config.maxRequestBytes());
+        var videos = new VideosHandler(routing, videoService, mapper, clock, bodies);
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
 
         this.javalin = Javalin.create(javalin -> {
@@ -93,9 +97,18 @@ public final class ProxyApp implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;  // never buffer a stream to compress it
             javalin.jetty.modifyHttpConfiguration(http -> http.setOutputBufferSize(OUTPUT_BUFFER_BYTES));
+            javalin.jetty.addConnector((server, http) -> {
+                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+                connector.setHost(javalin.jetty.host);  // as given to start()
+                connector.setPort(javalin.jetty.port);
+                connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
+                connector.setIdleTimeout(config.clientIdleTimeout().toMillis());
+                return connector;
+            });
             javalin.http.prefer405over404 = true;
             javalin.jsonMapper(new JavalinJackson(mapper, false));
-            ProxyErrors.install(javalin, config.maxRequestBytes());
+            ProxyErrors.install(javalin, config.maxRequestBytes(), mapper);
+            javalin.routes.after(bodies::release);  // once nothing refers to the request's body any more
 
             javalin.routes.get("/health", ctx -> ctx.json(new Health("ok")));
             javalin.routes.post("/v1/chat/completions", completions);
@@ -117,7 +130,7 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/api/proxy/images/generate", images);
             javalin.routes.post("/v1/completions", legacyCompletions);
             javalin.routes.post("/completions", legacyCompletions);
-            javalin.routes.ws("/ws/chat", chatSocket::configure);
+            javalin.jetty.modifyServletContextHandler(chatSocket::install);  // WebSocket /ws/chat, ahead of the routes
             javalin.routes.post("/v1/videos", guard.apply(videos::create));
             javalin.routes.get("/v1/videos/{id}", guard.apply(videos::retrieve));
             javalin.routes.get("/v1/videos/{id}/content", guard.apply(videos::content));

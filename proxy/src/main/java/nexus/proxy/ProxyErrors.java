@@ -1,12 +1,17 @@
 package nexus.proxy;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.validation.ValidationException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +29,7 @@ final class ProxyErrors {
 
     private ProxyErrors() {}
 
-    static void install(JavalinConfig config, long maxRequestBytes) {
+    static void install(JavalinConfig config, long maxRequestBytes, ObjectMapper mapper) {
         config.routes.exception(ApiError.class, (error, ctx) -> render(ctx, error));
         config.routes.exception(JacksonException.class, (error, ctx) ->
                 render(ctx, ApiError.invalidRequest("The request body is not valid JSON.", null)));
@@ -36,11 +41,17 @@ final class ProxyErrors {
                 error.getStatus(), ctx.method().name(), ctx.path(), maxRequestBytes, error.getMessage())));
         config.routes.exception(ClientGoneException.class, (error, ctx) ->
                 log.debug("Client went away on {} {}", ctx.method(), ctx.path()));
+        config.routes.exception(UnreadableBodyException.class, (error, ctx) -> {
+            log.warn("The request body of {} {} could not be read: {}", ctx.method(), ctx.path(),
+                    error.getCause().toString());  // one line: the client's fault, not ours
+            render(ctx, ApiError.unreadableBody(error.getCause()));
+        });
         config.routes.exception(Exception.class, (error, ctx) -> {
             String logId = Long.toHexString(ThreadLocalRandom.current().nextLong());
             log.error("Unhandled error {} on {} {}", logId, ctx.method(), ctx.path(), error);
             render(ctx, ApiError.internal(logId));
         });
+        config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrorPages(maxRequestBytes, mapper)));
     }
 
     private static void render(Context ctx, ApiError error) {
@@ -51,7 +62,41 @@ final class ProxyErrors {
         if (error.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
-        ctx.status(error.status()).json(AnthropicErrors.speakAnthropic(ctx.path()) ? AnthropicErrors.envelope(error)
-                : error.toEnvelope());
+        ctx.status(error.status()).json(envelope(ctx.path(), error));
+    }
+
+    private static Object envelope(String path, ApiError error) {
+        return AnthropicErrors.speakAnthropic(path) ? AnthropicErrors.envelope(error) : error.toEnvelope();
+    }
+
+    /**
+     * Jetty's own error pages, for a request it refuses before any route runs (431 for oversized headers, 400 for a
+     * malformed request line or header …): the same envelope as every other error, instead of an HTML page.
+     */
+    private static Request.Handler jettyErrorPages(long maxRequestBytes, ObjectMapper mapper) {
+        return (request, response, callback) -> {
+            String path = Request.getPathInContext(request);
+            ApiError error = jettyError(request, response.getStatus(), path, maxRequestBytes);
+            response.setStatus(error.status());
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(envelope(path, error))), callback);
+            return true;
+        };
+    }
+
+    private static ApiError jettyError(Request request, int status, String path, long maxRequestBytes) {
+        Object reason = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
+        if (status == 500) {
+            String logId = Long.toHexString(ThreadLocalRandom.current().nextLong());
+            log.error("Unhandled error {} on {} {}: {}", logId, request.getMethod(), path, reason,
+                    (Throwable) request.getAttribute(ErrorHandler.ERROR_EXCEPTION));
+            return ApiError.internal(logId);
+        }
+        if (status == 503) {  // the server is stopping
+            return ApiError.shuttingDown();
+        }
+        log.warn("Jetty refused {} {}: {} {}", request.getMethod(), path, status, reason);
+        return ApiError.fromFrameworkStatus(status, request.getMethod(), path, maxRequestBytes,
+                "The request is not valid HTTP (" + reason + ").");
     }
 }

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.Header;
 
+import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
 import nexus.proxy.chat.ChatCall;
 import nexus.proxy.chat.ChatCompletionsHandler;
@@ -38,21 +39,21 @@ public final class MessagesHandler implements Handler {
     private final MessagesRelay relay;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final long maxRequestBytes;
+    private final BodyReader bodies;
 
     public MessagesHandler(RoutingTable routing, ChatService chat, MessagesRelay relay, ObjectMapper mapper,
-                           Clock clock, long maxRequestBytes) {
+                           Clock clock, BodyReader bodies) {
         this.routing = routing;
         this.chat = chat;
         this.relay = relay;
         this.mapper = mapper;
         this.clock = clock;
-        this.maxRequestBytes = maxRequestBytes;
+        this.bodies = bodies;
     }
 
     @Override
     public void handle(Context ctx) {
-        Incoming incoming = Incoming.read(ctx, routing, clock, maxRequestBytes,
+        Incoming incoming = Incoming.read(ctx, routing, clock, bodies,
                 request -> apiKey(request.header(API_KEY_HEADER), request.header(Header.AUTHORIZATION)));
         MessagesRequest request = MessagesRequest.parse(incoming.body(), mapper);
         Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT);

@@ -9,6 +9,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import jakarta.servlet.http.HttpServletResponse;
 
+import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
 import nexus.proxy.routing.RoutingTable;
 import nexus.shared.db.ModelType;
@@ -22,20 +23,20 @@ public final class ChatCompletionsHandler implements Handler {
     private final ChatService chat;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final long maxRequestBytes;
+    private final BodyReader bodies;
 
     public ChatCompletionsHandler(RoutingTable routing, ChatService chat, ObjectMapper mapper, Clock clock,
-                                  long maxRequestBytes) {
+                                  BodyReader bodies) {
         this.routing = routing;
         this.chat = chat;
         this.mapper = mapper;
         this.clock = clock;
-        this.maxRequestBytes = maxRequestBytes;
+        this.bodies = bodies;
     }
 
     @Override
     public void handle(Context ctx) {
-        Incoming incoming = Incoming.read(ctx, routing, clock, maxRequestBytes);
+        Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         ChatRequest request = ChatRequest.parse(incoming.body(), mapper);
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
                 incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT), request, ENDPOINT,

@@ -3,11 +3,11 @@ package nexus.proxy.chat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import nexus.proxy.ClientJson;
 import nexus.shared.error.ApiError;
 
 /**
@@ -21,23 +21,9 @@ public final class JsonBody {
 
     private JsonBody() {}
 
-    /** Parses a request body; anything but a JSON object is a 400. */
+    /** Parses a request body strictly ({@link ClientJson}); anything but one JSON object is a 400. */
     public static ObjectNode parseObject(byte[] rawBody, ObjectMapper mapper) {
-        if (rawBody == null || rawBody.length == 0) {
-            throw ApiError.invalidRequest("The request body is empty; send a JSON object.", null);
-        }
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(rawBody);
-        } catch (JacksonException e) {
-            throw ApiError.invalidRequest("The request body is not valid JSON.", null);
-        } catch (IOException e) {
-            throw ApiError.invalidRequest("The request body could not be read.", null);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw ApiError.invalidRequest("The request body must be a JSON object.", null);
-        }
-        return (ObjectNode) tree;
+        return ClientJson.object(rawBody, mapper, "request body");
     }
 
     /** The {@code model} field: required, a non-empty string. */
@@ -121,7 +107,7 @@ public final class JsonBody {
     private static byte[] withUsageRequested(byte[] raw) {
         int brace = 0;
         while (raw[brace] != '{') {
-            brace++;  // a parsed object: only whitespace (or a byte order mark) can come before its brace
+            brace++;  // a parsed object: only whitespace can come before its brace
         }
         byte[] spliced = new byte[raw.length + ASK_USAGE.length];
         System.arraycopy(raw, 0, spliced, 0, brace + 1);

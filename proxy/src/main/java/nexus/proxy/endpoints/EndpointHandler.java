@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
+import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
 import nexus.proxy.chat.SseSink;
 import nexus.proxy.routing.RoutingTable;
@@ -18,21 +19,21 @@ public final class EndpointHandler implements Handler {
     private final EndpointService service;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final long maxRequestBytes;
+    private final BodyReader bodies;
 
     public EndpointHandler(Endpoint endpoint, RoutingTable routing, EndpointService service, ObjectMapper mapper,
-                           Clock clock, long maxRequestBytes) {
+                           Clock clock, BodyReader bodies) {
         this.endpoint = endpoint;
         this.routing = routing;
         this.service = service;
         this.mapper = mapper;
         this.clock = clock;
-        this.maxRequestBytes = maxRequestBytes;
+        this.bodies = bodies;
     }
 
     @Override
     public void handle(Context ctx) {
-        Incoming incoming = Incoming.read(ctx, routing, clock, maxRequestBytes);
+        Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         EndpointRequest request = EndpointRequest.parse(incoming.body(), endpoint, mapper);
         EndpointCall call = new EndpointCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
                 incoming.routes().resolve(incoming.caller(), request.model(), endpoint.modelType()), request,

@@ -13,6 +13,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
 import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.routing.BearerKey;
@@ -33,15 +34,15 @@ public final class VideosHandler {
     private final VideoService videos;
     private final ObjectMapper mapper;
     private final Clock clock;
-    private final long maxRequestBytes;
+    private final BodyReader bodies;
 
     public VideosHandler(RoutingTable routing, VideoService videos, ObjectMapper mapper, Clock clock,
-                         long maxRequestBytes) {
+                         BodyReader bodies) {
         this.routing = routing;
         this.videos = videos;
         this.mapper = mapper;
         this.clock = clock;
-        this.maxRequestBytes = maxRequestBytes;
+        this.bodies = bodies;
     }
 
     public void create(Context ctx) {
@@ -81,7 +82,7 @@ public final class VideosHandler {
 
     /** Starts a create call: request id and conversation headers, the caller, the parsed request, its model. */
     VideoCall begin(Context ctx, Function<byte[], VideoRequest> parse) {
-        Incoming incoming = Incoming.read(ctx, routing, clock, maxRequestBytes);
+        Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         VideoRequest request = parse.apply(incoming.body());
         return new VideoCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
                 incoming.routes().resolve(incoming.caller(), request.model(), ModelType.VIDEO), request,

@@ -1,10 +1,10 @@
 package nexus.proxy.ws;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import nexus.proxy.ClientJson;
 import nexus.shared.error.ApiError;
 
 /**
@@ -20,20 +20,11 @@ record ChatFrame(ObjectNode request, String apiKey, String conversationId) {
     static final String API_KEY = "api_key";
     static final String CONVERSATION_ID = "conversation_id";
 
-    /** Parses a text frame; 400 invalid_request when it is not a JSON object or a Nexus field has the wrong type. */
+    /** Parses a text frame strictly ({@link ClientJson}); 400 invalid_request when it is not one JSON object or a
+     * Nexus field has the wrong type. */
     static ChatFrame parse(String text, ObjectMapper mapper) {
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(text);
-        } catch (JacksonException e) {
-            throw ApiError.invalidRequest("The frame is not valid JSON; send a chat completion request as a JSON "
-                    + "object.", null);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw ApiError.invalidRequest("The frame must be a JSON object: a chat completion request.", null);
-        }
+        ObjectNode request = ClientJson.object(text, mapper, "frame");
         // The tree was parsed for this frame alone, so taking our fields out of it changes nothing anyone shares.
-        ObjectNode request = (ObjectNode) tree;
         String apiKey = optionalText(request.remove(API_KEY), API_KEY);
         String conversationId = optionalText(request.remove(CONVERSATION_ID), CONVERSATION_ID);
         return new ChatFrame(request, apiKey, conversationId);

@@ -3,21 +3,20 @@ package nexus.proxy.ws;
 import java.nio.channels.ClosedChannelException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Header;
-import io.javalin.websocket.WsCloseStatus;
-import io.javalin.websocket.WsConfig;
-import io.javalin.websocket.WsConnectContext;
-import io.javalin.websocket.WsContext;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeRequest;
+import org.eclipse.jetty.ee10.websocket.server.JettyServerUpgradeResponse;
+import org.eclipse.jetty.ee10.websocket.server.config.JettyWebSocketServletContainerInitializer;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
+import nexus.proxy.BodyBudget;
 import nexus.proxy.InFlight;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.chat.ClientGoneException;
@@ -27,82 +26,57 @@ import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.shared.config.NexusConfig;
 
 /**
- * {@code WebSocket /ws/chat}, the edge: turns Javalin's socket events into {@link ChatConnection}s and sends their
- * frames through Jetty, one at a time and waiting for each. The only class here that knows Javalin. Thread-safe.
+ * {@code WebSocket /ws/chat}, the edge: opens a {@link ChatSocketListener} per connection and sends its frames through
+ * Jetty, one at a time and waiting for each. Served by Jetty's WebSocket container rather than a Javalin route: Javalin
+ * hands a handler only whole messages, which Jetty assembles in memory before anyone could refuse them, while a
+ * listener of its own sees each part as it arrives and holds it only while the memory budget has room. Thread-safe.
  */
 public final class ChatSocket {
 
-    private static final Logger log = LoggerFactory.getLogger(ChatSocket.class);
+    public static final String PATH = "/ws/chat";
     private static final String CONVERSATION_QUERY = "conversation_id";
 
     private final WsChatHandler handler;
     private final UpstreamWatchdog watchdog;
     private final ObjectMapper mapper;
+    private final BodyBudget budget;
     private final long maxFrameBytes;
     private final Duration idleTimeout;
-    private final Map<String, ChatConnection> connections = new ConcurrentHashMap<>();
+    private final AtomicLong connectionNumbers = new AtomicLong();
 
     /**
-     * Frames are limited to {@code maxRequestBytes}; a connection silent longer than an upstream may be is closed; the
-     * upstream call of a connection that closes is cancelled by the {@code watchdog}.
+     * Frames are limited to {@code maxRequestBytes} and held within {@code budget}; a connection silent longer than an
+     * upstream may be is closed; the upstream call of a connection that closes is cancelled by the {@code watchdog}.
      */
     public ChatSocket(RoutingTable routing, ChatService chat, InFlight inFlight, UpstreamWatchdog watchdog,
-                      ObjectMapper mapper, Clock clock, NexusConfig config) {
+                      ObjectMapper mapper, Clock clock, NexusConfig config, BodyBudget budget) {
         this.handler = new WsChatHandler(routing, chat, inFlight, mapper, clock);
         this.watchdog = watchdog;
         this.mapper = mapper;
+        this.budget = budget;
         this.maxFrameBytes = config.maxRequestBytes();
         this.idleTimeout = config.upstreamReadTimeout();
     }
 
-    /** The handlers of the route: {@code javalin.routes.ws("/ws/chat", socket::configure)}. */
-    public void configure(WsConfig ws) {
-        ws.onConnect(this::connect);
-        ws.onMessage(ctx -> refuseWhenFull(ctx, connection(ctx).receive(ctx.message())));
-        ws.onBinaryMessage(ctx -> refuseWhenFull(ctx, connection(ctx).receiveBinary()));
-        ws.onClose(this::disconnect);
-        ws.onError(ctx -> {
-            log.debug("WebSocket {} failed", ctx.sessionId(), ctx.error());
-            disconnect(ctx);  // Jetty closes the session after any error
-        });
+    /** Serves {@link #PATH} in the context: {@code javalin.jetty.modifyServletContextHandler(socket::install)}. */
+    public void install(ServletContextHandler context) {
+        JettyWebSocketServletContainerInitializer.configure(context,
+                (servletContext, container) -> container.addMapping(PATH, this::open));
     }
 
-    private void connect(WsConnectContext ctx) {
-        Session session = ctx.session;
-        session.setMaxTextMessageSize(maxFrameBytes);
-        session.setMaxBinaryMessageSize(maxFrameBytes);
-        session.setIdleTimeout(idleTimeout);
-        String conversationId = ctx.header(ConversationIds.HEADER);
+    private ChatSocketListener open(JettyServerUpgradeRequest request, JettyServerUpgradeResponse response) {
+        String conversationId = request.getHeader(ConversationIds.HEADER);
         if (conversationId == null || conversationId.isBlank()) {
-            conversationId = ctx.queryParam(CONVERSATION_QUERY);
+            List<String> fromQuery = request.getParameterMap().get(CONVERSATION_QUERY);
+            conversationId = fromQuery == null || fromQuery.isEmpty() ? null : fromQuery.getFirst();
         }
-        ConnectionState state = new ConnectionState(ctx.header(Header.AUTHORIZATION), conversationId);
-        WsSink sink = new WsSink(text -> sendAndWait(session, text), mapper);
-        connections.put(ctx.sessionId(), ChatConnection.open(ctx.sessionId(), handler, state, sink, watchdog));
-    }
-
-    private void disconnect(WsContext ctx) {
-        ChatConnection connection = connections.remove(ctx.sessionId());
-        if (connection != null) {
-            connection.close();
-        }
-    }
-
-    private ChatConnection connection(WsContext ctx) {
-        ChatConnection connection = connections.get(ctx.sessionId());
-        if (connection == null) {
-            throw new IllegalStateException("A frame arrived on WebSocket " + ctx.sessionId() + " before its connect");
-        }
-        return connection;
-    }
-
-    /** A client that sends far ahead of its answers is cut off, so that it cannot fill our memory. */
-    private static void refuseWhenFull(WsContext ctx, boolean queued) {
-        if (!queued) {
-            log.debug("WebSocket {} closed: more than {} requests waiting", ctx.sessionId(), ChatConnection.MAX_WAITING);
-            ctx.closeSession(WsCloseStatus.POLICY_VIOLATION,
-                    "More than " + ChatConnection.MAX_WAITING + " requests are waiting on this connection.");
-        }
+        ConnectionState state = new ConnectionState(request.getHeader(Header.AUTHORIZATION), conversationId);
+        String name = Long.toString(connectionNumbers.incrementAndGet());
+        return new ChatSocketListener(session -> {
+            session.setIdleTimeout(idleTimeout);
+            WsSink sink = new WsSink(text -> sendAndWait(session, text), mapper);
+            return ChatConnection.open(name, handler, state, sink, budget, watchdog);
+        }, budget, maxFrameBytes);
     }
 
     /** Blocks until Jetty has written the frame, so frames keep their order and a closed socket is seen at once. */

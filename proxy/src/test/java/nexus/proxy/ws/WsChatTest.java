@@ -158,6 +158,25 @@ class WsChatTest {
     }
 
     @Test
+    void a_frame_that_could_mean_another_request_upstream_is_refused_naming_the_problem() throws Exception {
+        Socket socket = connect(new Request.Builder().header("Authorization", "Bearer " + KEY));
+        String frame = request(MODEL, "hi", "");
+        socket.send(frame.substring(0, frame.length() - 1) + ",\"model\":\"another-model\"}");
+        socket.send(frame + "{\"model\":\"another-model\"}");
+        socket.send("\uFEFF" + frame);
+        socket.send(request(MODEL, "still here", ""));
+
+        assertThat(assertError(socket.next(), "invalid_request", "invalid_request_error").path("message").asText())
+                .contains("'model'", "more than once");
+        assertThat(assertError(socket.next(), "invalid_request", "invalid_request_error").path("message").asText())
+                .contains("after");
+        assertThat(assertError(socket.next(), "invalid_request", "invalid_request_error").path("message").asText())
+                .contains("byte order mark");
+        assertThat(content(socket.untilEnd())).isEqualTo("still here");
+        assertThat(proxy.awaitUsageRows(1)).singleElement().returns(MODEL, Usage::model);
+    }
+
+    @Test
     void an_unknown_model_is_answered_with_model_not_found_and_not_recorded() throws Exception {
         Socket socket = connect(null);
         socket.send(request("no-such-model", "hi", "\"api_key\":\"" + KEY + "\""));

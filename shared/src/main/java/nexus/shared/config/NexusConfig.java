@@ -27,9 +27,12 @@ public record NexusConfig(
         long maxRequestBytes,
         long maxBufferedBytes,
         List<String> allowedHosts,
-        String secretKey) {
+        String secretKey,
+        Duration clientIdleTimeout) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 20L * 1024 * 1024;
+    /** How long a client connection may send or read nothing before it is closed (Jetty's default). */
+    public static final Duration DEFAULT_CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
     public NexusConfig {
         if (adminToken != null && adminToken.isBlank()) {
@@ -65,53 +68,73 @@ public record NexusConfig(
                 bytes(env, "NEXUS_MAX_REQUEST_BYTES", DEFAULT_MAX_REQUEST_BYTES),
                 bytes(env, "NEXUS_MAX_BUFFERED_BYTES", defaultMaxBufferedBytes()),
                 list(env, "NEXUS_ALLOWED_HOSTS"),
-                env.get("NEXUS_SECRET_KEY"));
+                env.get("NEXUS_SECRET_KEY"),
+                duration(env, "NEXUS_CLIENT_IDLE_TIMEOUT", DEFAULT_CLIENT_IDLE_TIMEOUT));
     }
 
     /** Defaults for tests: loopback, ephemeral ports, everything under one folder. */
     public static NexusConfig forTests(Path root) {
         return new NexusConfig("127.0.0.1", 0, 0, root.resolve("data"), root.resolve("logs"),
                 root.resolve("messages"), false, null, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                DEFAULT_MAX_REQUEST_BYTES, defaultMaxBufferedBytes(), List.of(), null);
+                DEFAULT_MAX_REQUEST_BYTES, defaultMaxBufferedBytes(), List.of(), null, DEFAULT_CLIENT_IDLE_TIMEOUT);
     }
 
     public Path databaseFile() {
         return dataDir.resolve("nexus.db");
     }
 
+    public NexusConfig withBindHost(String host) {
+        return new NexusConfig(host, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
+                clientIdleTimeout);
+    }
+
     public NexusConfig withStoreMessages(boolean store) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, store, adminToken,
-                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey);
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
+                clientIdleTimeout);
     }
 
     public NexusConfig withAdminToken(String token) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, token,
-                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey);
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
+                clientIdleTimeout);
     }
 
     public NexusConfig withUpstreamTimeouts(Duration connect, Duration read) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
-                connect, read, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey);
+                connect, read, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
+                clientIdleTimeout);
     }
 
     public NexusConfig withMaxRequestBytes(long bytes) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
-                upstreamConnectTimeout, upstreamReadTimeout, bytes, maxBufferedBytes, allowedHosts, secretKey);
+                upstreamConnectTimeout, upstreamReadTimeout, bytes, maxBufferedBytes, allowedHosts, secretKey,
+                clientIdleTimeout);
     }
 
     public NexusConfig withMaxBufferedBytes(long bytes) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
-                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, bytes, allowedHosts, secretKey);
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, bytes, allowedHosts, secretKey,
+                clientIdleTimeout);
     }
 
     public NexusConfig withAllowedHosts(List<String> hosts) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
-                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, hosts, secretKey);
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, hosts, secretKey,
+                clientIdleTimeout);
     }
 
     public NexusConfig withSecretKey(String key) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
-                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, key);
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, key,
+                clientIdleTimeout);
+    }
+
+    public NexusConfig withClientIdleTimeout(Duration timeout) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
+                timeout);
     }
 
     /** True when the bind address only accepts connections from this machine. */

@@ -1,5 +1,8 @@
 package nexus.shared.error;
 
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
 /**
  * An error the client should see, already in OpenAI vocabulary. Thrown anywhere, rendered in one place per process.
  * Carries no stack trace: it is an expected outcome, not a bug.
@@ -70,15 +73,39 @@ public final class ApiError extends RuntimeException {
                 "The request body is larger than the limit of " + limitBytes + " bytes.");
     }
 
-    /** An HTTP error the web framework raised itself: no route (404), wrong method (405), body over the limit (413). */
+    /**
+     * An HTTP error the web server raised itself: no route (404), wrong method (405), a body that did not arrive in
+     * time (408), a body over the limit (413), headers over Jetty's limit (431), a malformed request (400, and any
+     * other status).
+     */
     public static ApiError fromFrameworkStatus(int status, String method, String path, long maxRequestBytes,
                                                String message) {
         return switch (status) {
             case 404 -> unknownUrl(method, path);
             case 405 -> methodNotAllowed(method, path);
+            case 408 -> requestTimeout();
             case 413 -> requestTooLarge(maxRequestBytes);
+            case 431 -> headersTooLarge();
             default -> invalidRequest(message, null);
         };
+    }
+
+    /** The request body stopped arriving for longer than a connection may stay idle. */
+    public static ApiError requestTimeout() {
+        return of(ErrorCode.REQUEST_TIMEOUT, null,
+                "The request body did not arrive in time: the connection stayed idle too long before it was complete.");
+    }
+
+    /**
+     * Reading the request body failed: it stopped arriving (408), or it ended before its Content-Length or broke its
+     * chunked framing (400). Jetty reports an idle timeout as an IOException caused by a TimeoutException.
+     */
+    public static ApiError unreadableBody(IOException failure) {
+        if (failure.getCause() instanceof TimeoutException) {
+            return requestTimeout();
+        }
+        return invalidRequest("The request body could not be read: it ended before its Content-Length, or its chunked"
+                + " encoding is malformed.", null);
     }
 
     public static ApiError upstreamUnavailable(String message) {

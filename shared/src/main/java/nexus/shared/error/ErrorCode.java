@@ -23,7 +23,8 @@ public enum ErrorCode {
     SHUTTING_DOWN(503, "server_error", "shutting_down"),
     DATABASE_BUSY(503, "server_error", "database_busy"),
     OVERLOADED(503, "server_error", "overloaded"),
-    INTERNAL_ERROR(500, "server_error", "internal_error");
+    INTERNAL_ERROR(500, "server_error", "internal_error"),
+    REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout");
 
     private final int status;
     private final String type;
