@@ -3,6 +3,7 @@ package nexus.shared.db;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Database {
 
-    static final int BUSY_TIMEOUT_MILLIS = 5_000;
+    /** How long a statement waits for another connection's lock before it fails as busy. */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
 
     private final Jdbi jdbi;
     private final Path file;
@@ -35,6 +37,11 @@ public final class Database {
 
     /** Opens (creating when absent) the database file and brings its schema up to date. */
     public static Database open(Path file) {
+        return open(file, DEFAULT_BUSY_TIMEOUT);
+    }
+
+    /** The same, waiting at most {@code busyTimeout} for another connection's lock before failing as busy. */
+    public static Database open(Path file, Duration busyTimeout) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -46,7 +53,7 @@ public final class Database {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);  // durable across process crashes in WAL mode
-        sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
+        sqlite.setBusyTimeout(Math.toIntExact(busyTimeout.toMillis()));
         sqlite.enforceForeignKeys(true);                                    // provider → models cascade
         sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);  // take the write lock at BEGIN
         SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
