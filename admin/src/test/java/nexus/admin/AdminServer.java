@@ -139,7 +139,8 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
             request.header(headers[i], headers[i + 1]);
         }
         try (Response response = client.newCall(request.build()).execute()) {
-            return new Reply(response.code(), response.header("Content-Type"), response.body().string());
+            return new Reply(response.code(), response.header("Content-Type"), response.body().string(),
+                    response.header("Retry-After"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -175,7 +176,7 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
     }
 
     /** One HTTP answer, read whole. */
-    record Reply(int status, String contentType, String body) {
+    record Reply(int status, String contentType, String body, String retryAfter) {
 
         JsonNode json() {
             try {

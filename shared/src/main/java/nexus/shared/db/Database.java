@@ -19,8 +19,10 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * Owns this process's connection to the SQLite file; the only class that knows it is SQLite.
- * Thread-safe. The admin and the proxy open the same file at once: WAL, a busy timeout and IMMEDIATE transactions
- * keep them from failing on each other's locks.
+ * Thread-safe. The admin and the proxy open the same file at once: WAL, a busy timeout, IMMEDIATE transactions for
+ * writes and deferred ones for reads keep them from failing on each other's locks. Work asked for from a virtual
+ * thread runs on platform threads of its own ({@link DatabaseThreads}); a database that stays locked past the busy
+ * timeout fails as {@link nexus.shared.error.ApiError#databaseBusy()}.
  */
 public final class Database {
 
@@ -29,10 +31,12 @@ public final class Database {
 
     private final Jdbi jdbi;
     private final Path file;
+    private final DatabaseThreads threads;
 
-    private Database(Jdbi jdbi, Path file) {
+    private Database(Jdbi jdbi, Path file, DatabaseThreads threads) {
         this.jdbi = jdbi;
         this.file = file;
+        this.threads = threads;
     }
 
     /** Opens (creating when absent) the database file and brings its schema up to date. */
@@ -54,37 +58,52 @@ public final class Database {
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);  // durable across process crashes in WAL mode
         sqlite.setBusyTimeout(Math.toIntExact(busyTimeout.toMillis()));
-        sqlite.enforceForeignKeys(true);                                    // provider → models cascade
-        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);  // take the write lock at BEGIN
+        sqlite.enforceForeignKeys(true);  // provider → models cascade
         SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
         dataSource.setUrl("jdbc:sqlite:" + file);
 
-        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        KeptConnections connections = new KeptConnections(dataSource);
+        Jdbi jdbi = Jdbi.create(connections).installPlugin(new SqlObjectPlugin());
         registerEnums(jdbi);
         Migrations.apply(jdbi);
-        return new Database(jdbi, file);
+        return new Database(jdbi, file, new DatabaseThreads(connections, busyTimeout));
     }
 
     /** A thread-safe DAO that takes a connection per call. */
     public <T> T dao(Class<T> type) {
-        return jdbi.onDemand(type);
+        return threads.routed(type, jdbi.onDemand(type));
     }
 
-    /** Runs work in one IMMEDIATE transaction and returns its result. */
+    /** Runs work that writes in one IMMEDIATE transaction (it takes the write lock at once) and returns its result. */
     public <R, X extends Exception> R inTransaction(HandleCallback<R, X> work) throws X {
-        return jdbi.inTransaction(work);
+        return threads.write(() -> jdbi.withHandle(handle ->
+                Transactions.immediate(handle.getConnection(), () -> work.withHandle(handle))));
     }
 
-    /** Inserts usage rows in one transaction on a connection of its own. */
+    /** Runs work that only reads in one deferred transaction, which never waits for the write lock. */
+    public <R, X extends Exception> R inReadTransaction(HandleCallback<R, X> work) throws X {
+        return threads.read(() -> jdbi.withHandle(handle ->
+                Transactions.deferred(handle.getConnection(), () -> work.withHandle(handle))));
+    }
+
+    /** Inserts usage rows in one transaction on a connection of its own; rows already stored are left as they are. */
     public void insertUsage(List<Usage> rows) {
-        try (Handle handle = jdbi.open(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
-            inserts.insertAll(rows);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot insert usage rows", e);
-        }
+        threads.write(() -> {
+            try (Handle handle = jdbi.open(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
+                inserts.insertAll(rows);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot insert usage rows", e);
+            }
+            return null;
+        });
     }
 
-    /** A dedicated connection the caller owns and must close; not thread-safe. */
+    /**
+     * A dedicated connection the caller owns and must close; not thread-safe. Run transactions on it with
+     * {@link Transactions}. SQLite waits for another connection's lock inside a native call, which holds a virtual
+     * thread's carrier: use it from platform threads, or for reads (which never wait in WAL mode) from one virtual
+     * thread at a time.
+     */
     public Handle openHandle() {
         return jdbi.open();
     }
