@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Comparator;
@@ -56,8 +57,8 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
         this.configure = configure;
     }
 
-    private AdminServer open(NexusConfig config) {
-        this.database = Database.open(config.databaseFile());
+    private AdminServer open(NexusConfig config, Duration busyTimeout) {
+        this.database = Database.open(config.databaseFile(), busyTimeout);
         this.app = AdminApp.create(config, database, Clock.fixed(NOW, ZoneOffset.UTC)).start(config.bindHost(), 0);
         String host = config.bindHost().contains(":") ? "[" + config.bindHost() + "]" : config.bindHost();
         this.baseUrl = "http://" + host + ":" + app.port();
@@ -69,7 +70,12 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
     }
 
     static AdminServer start(NexusConfig config) {
-        return new AdminServer(UnaryOperator.identity()).open(config);
+        return new AdminServer(UnaryOperator.identity()).open(config, Database.DEFAULT_BUSY_TIMEOUT);
+    }
+
+    /** Over a database that waits at most {@code busyTimeout} for another connection's lock. */
+    static AdminServer start(NexusConfig config, Duration busyTimeout) {
+        return new AdminServer(UnaryOperator.identity()).open(config, busyTimeout);
     }
 
     /** For a {@code @RegisterExtension} field: the test defaults. */
@@ -85,7 +91,7 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
         dir = Files.createTempDirectory("nexus-admin-test");
-        open(configure.apply(NexusConfig.forTests(dir)));
+        open(configure.apply(NexusConfig.forTests(dir)), Database.DEFAULT_BUSY_TIMEOUT);
     }
 
     @Override
@@ -148,7 +154,8 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
             request.header(headers[i], headers[i + 1]);
         }
         try (Response response = client.newCall(request.build()).execute()) {
-            return new Reply(response.code(), response.header("Content-Type"), response.body().string());
+            return new Reply(response.code(), response.header("Content-Type"), response.body().string(),
+                    response.header("Retry-After"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -184,7 +191,7 @@ final class AdminServer implements AutoCloseable, BeforeEachCallback, AfterEachC
     }
 
     /** One HTTP answer, read whole. */
-    record Reply(int status, String contentType, String body) {
+    record Reply(int status, String contentType, String body, String retryAfter) {
 
         JsonNode json() {
             try {

@@ -57,7 +57,7 @@ class HttpFramingApiTest {
     private void assertRefused(Answer answer, int status, String code) {
         assertThat(answer.status()).as(answer.body()).isEqualTo(status);
         assertThat(answer.header("Content-Type")).startsWith("application/json");
-        JsonNode error = new AdminServer.Reply(answer.status(), answer.header("Content-Type"), answer.body()).json()
+        JsonNode error = new AdminServer.Reply(answer.status(), answer.header("Content-Type"), answer.body(), null).json()
                 .path("error");
         assertThat(error.path("code").asText()).isEqualTo(code);
         assertThat(error.path("message").asText()).isNotBlank();

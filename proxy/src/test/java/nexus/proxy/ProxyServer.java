@@ -43,9 +43,9 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyApp app;
     private final OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
 
-    private ProxyServer(NexusConfig config, UnaryOperator<OkHttpClient> upstreamClient) {
+    private ProxyServer(NexusConfig config, UnaryOperator<OkHttpClient> upstreamClient, Duration busyTimeout) {
         this.config = config;
-        this.database = Database.open(config.databaseFile());
+        this.database = Database.open(config.databaseFile(), busyTimeout);
         this.upstreamHttp = upstreamClient.apply(UpstreamHttp.client(config));
         this.app = ProxyApp.create(config, database, upstreamHttp, Clock.systemUTC()).start("127.0.0.1", 0);
     }
@@ -57,12 +57,17 @@ public final class ProxyServer implements AutoCloseable {
 
     /** A proxy with a config of the test's own making. */
     public static ProxyServer start(NexusConfig config) {
-        return new ProxyServer(config, UnaryOperator.identity());
+        return new ProxyServer(config, UnaryOperator.identity(), Database.DEFAULT_BUSY_TIMEOUT);
+    }
+
+    /** A proxy over a database that waits at most {@code busyTimeout} for another connection's lock. */
+    public static ProxyServer start(NexusConfig config, Duration busyTimeout) {
+        return new ProxyServer(config, UnaryOperator.identity(), busyTimeout);
     }
 
     /** The same, its upstream client changed by {@code upstreamClient} (to trust a test certificate, say). */
     public static ProxyServer start(NexusConfig config, UnaryOperator<OkHttpClient> upstreamClient) {
-        return new ProxyServer(config, upstreamClient);
+        return new ProxyServer(config, upstreamClient, Database.DEFAULT_BUSY_TIMEOUT);
     }
 
     public NexusConfig config() {

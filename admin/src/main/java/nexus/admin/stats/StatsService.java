@@ -17,7 +17,7 @@ public final class StatsService {
 
     /** Everything ever recorded, in total, by provider and by model, read in one transaction so the sums agree. */
     public TotalStatsView total() {
-        return database.inTransaction(handle -> {
+        return database.inReadTransaction(handle -> {
             UsageDao usage = handle.attach(UsageDao.class);
             return TotalStatsView.of(usage.totals(), usage.byProvider(), usage.byModel());
         });
@@ -25,7 +25,7 @@ public final class StatsService {
 
     /** One conversation's sums; 404 when no request of it was ever recorded. */
     public ConversationStatsView conversation(String conversationId) {
-        return database.inTransaction(handle -> {
+        return database.inReadTransaction(handle -> {
             UsageDao usage = handle.attach(UsageDao.class);
             UsageTotals totals = usage.conversationTotals(conversationId);
             if (totals.requests() == 0) {

@@ -10,15 +10,17 @@ import org.slf4j.LoggerFactory;
 import nexus.shared.db.ChangeCounters;
 import nexus.shared.db.CommitWatch;
 import nexus.shared.db.Database;
+import nexus.shared.db.DatabaseBusy;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderModelDao;
+import nexus.shared.db.Transactions;
 
 /**
  * The proxy's cached view of providers and models. Each request first looks at the database's commit watch (a few
  * memory reads); only when something was committed since the last check does it ask SQLite, on one held connection,
  * whether another connection committed ({@code PRAGMA data_version}), then read the config version, and only when
- * that moved are the tables reloaded. So an admin change is seen on the next request, and a request costs neither a
- * query nor a lock. Thread-safe.
+ * that moved are the tables reloaded, in a deferred transaction that never waits for the write lock. So an admin
+ * change is seen on the next request, and a request costs neither a query nor a lock. Thread-safe.
  */
 public final class RoutingTable implements AutoCloseable {
 
@@ -61,8 +63,23 @@ public final class RoutingTable implements AutoCloseable {
             if (last != null && commits.unchangedSince(last.header())) {
                 return last.routes();  // a request that queued on the lock with this one has just checked
             }
-            long[] header = commits.look();  // before the check: a commit after this point changes it again
-            Routes routes = last == null ? null : last.routes();
+            // Runs here, on the request's thread: the lock lets one caller at a time into SQLite, and a deferred
+            // read waits for no other connection's lock, so it holds one carrier briefly, never all of them.
+            Checked now = check(last);
+            checked = now;
+            return now.routes();
+        } catch (RuntimeException e) {
+            throw DatabaseBusy.translated(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Asks SQLite what was committed since the previous check; called with the lock held. */
+    private Checked check(Checked previous) {
+        long[] header = commits.look();  // before the check: a commit after this point changes it again
+        Routes routes = previous == null ? null : previous.routes();
+        try {
             long seenData = counters.dataVersion();
             if (seenData != dataVersion || routes == null) {
                 dataVersion = seenData;
@@ -72,19 +89,15 @@ public final class RoutingTable implements AutoCloseable {
                     routes = load();
                 }
             }
-            checked = new Checked(header, routes);
-            return routes;
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot check the database for changes to providers and models", e);
-        } finally {
-            lock.unlock();
         }
+        return new Checked(header, routes);
     }
 
     private Routes load() {
-        Routes loaded = handle.inTransaction(transaction -> new Routes(
-                transaction.attach(ProviderDao.class).listEnabled(),
-                transaction.attach(ProviderModelDao.class).listEnabled()));
+        Routes loaded = Transactions.deferred(handle.getConnection(), () -> new Routes(
+                handle.attach(ProviderDao.class).listEnabled(), handle.attach(ProviderModelDao.class).listEnabled()));
         log.debug("Routing table reloaded at config version {}", configVersion);
         return loaded;
     }

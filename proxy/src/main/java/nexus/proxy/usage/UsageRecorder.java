@@ -22,8 +22,9 @@ import nexus.shared.error.ApiError;
 /**
  * Records usage rows off the request path: {@link #record} only queues a row; one writer thread, on one held
  * connection, gathers the rows that arrive within {@link #GATHER_MILLIS} of the first and inserts them in one
- * transaction, then writes their access log lines and runs the after-write action. {@link #close()} writes what is
- * still queued. Thread-safe.
+ * transaction, then writes their access log lines and runs the after-write action. A batch that fails is tried again
+ * on a new connection (the failed one may be in any state); a row already stored is skipped, so none is stored twice.
+ * {@link #close()} writes what is still queued. Thread-safe.
  */
 public final class UsageRecorder implements AutoCloseable {
 
@@ -31,6 +32,7 @@ public final class UsageRecorder implements AutoCloseable {
     private static final Logger access = LoggerFactory.getLogger("nexus.proxy.access");
     static final long GATHER_MILLIS = 50;
     private static final int WRITE_ATTEMPTS = 5;
+    private static final long RETRY_PAUSE_MILLIS = 100;
     private static final Usage STOP = new Usage(0, "", "", 0, "", "", "", "", false, 0, 0, 0, null, 0, false, null, 0,
             null, 0, 0, 0, 0);
 
@@ -39,6 +41,8 @@ public final class UsageRecorder implements AutoCloseable {
     private final BlockingQueue<Usage> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
+    private Handle connection;  // the writer thread's, opened when first needed and again after a failure
+    private UsageInserts inserts;
 
     /**
      * @param afterWrite run on the writer thread after each batch is committed: the proxy re-checks its routing table
@@ -75,7 +79,12 @@ public final class UsageRecorder implements AutoCloseable {
     public void record(Usage row) {
         if (closed) {
             log.warn("Usage row {} arrived after shutdown; writing it directly", row.requestId());
-            write(database::insertUsage, List.of(row));
+            try {
+                write(database::insertUsage, List.of(row));
+            } catch (InterruptedException e) {
+                log.error("Usage row {} is lost: interrupted while writing it", row.requestId());
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         queue.add(row);
@@ -83,7 +92,7 @@ public final class UsageRecorder implements AutoCloseable {
 
     private void writeLoop() {
         List<Usage> batch = new ArrayList<>();
-        try (Handle handle = database.openHandle(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
+        try {
             boolean stop = false;
             while (!stop) {
                 batch.add(queue.take());
@@ -94,15 +103,42 @@ public final class UsageRecorder implements AutoCloseable {
                 queue.drainTo(batch);
                 stop = batch.remove(STOP);
                 if (!batch.isEmpty()) {
-                    write(inserts::insertAll, batch);
+                    write(this::insertOnHeldConnection, batch);
                     runAfterWrite();
                 }
                 batch.clear();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SQLException e) {
-            log.error("The usage writer cannot prepare its insert; usage rows are not recorded", e);
+        } finally {
+            discardConnection();
+        }
+    }
+
+    private void insertOnHeldConnection(List<Usage> rows) throws SQLException {
+        try {
+            if (inserts == null) {
+                connection = database.openHandle();
+                inserts = new UsageInserts(connection.getConnection());
+            }
+            inserts.insertAll(rows);
+        } catch (SQLException | RuntimeException e) {
+            discardConnection();
+            throw e;
+        }
+    }
+
+    private void discardConnection() {
+        Handle closing = connection;
+        try (closing) {  // closed after its statement, also when closing that fails
+            if (inserts != null) {
+                inserts.close();
+            }
+        } catch (SQLException | RuntimeException e) {
+            log.debug("Closing the usage writer's connection failed: {}", e.getMessage());
+        } finally {
+            inserts = null;
+            connection = null;
         }
     }
 
@@ -120,7 +156,7 @@ public final class UsageRecorder implements AutoCloseable {
         void insertAll(List<Usage> rows) throws SQLException;
     }
 
-    private void write(RowInserts inserts, List<Usage> rows) {
+    private void write(RowInserts inserts, List<Usage> rows) throws InterruptedException {
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             try {
                 inserts.insertAll(rows);
@@ -132,6 +168,7 @@ public final class UsageRecorder implements AutoCloseable {
                     return;
                 }
                 log.warn("Writing {} usage rows failed (attempt {}): {}", rows.size(), attempt, e.getMessage());
+                Thread.sleep(RETRY_PAUSE_MILLIS * attempt);
             }
         }
     }

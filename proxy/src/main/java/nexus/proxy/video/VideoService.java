@@ -71,6 +71,9 @@ public final class VideoService {
         try {
             tasks.insert(new VideoTask(id, upstreamId.asText(), provider.id(), call.apiKey(), call.target().model(),
                     call.startMillis()));
+        } catch (ApiError busy) {
+            record(call, busy.status(), busy.code(), TokenUsage.MISSING);
+            throw busy;
         } catch (RuntimeException e) {
             record(call, ErrorCode.INTERNAL_ERROR.status(), ErrorCode.INTERNAL_ERROR.code(), TokenUsage.MISSING);
             throw e;  // a bug or a broken database: the one renderer logs it with an id

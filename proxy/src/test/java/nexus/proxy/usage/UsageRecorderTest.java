@@ -3,13 +3,23 @@ package nexus.proxy.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import nexus.shared.db.Database;
 import nexus.shared.db.Usage;
@@ -38,6 +48,38 @@ class UsageRecorderTest {
         }
 
         assertThat(rowsSeen).containsExactly(1, 2);
+        assertThat(database.dao(UsageDao.class).listAll()).extracting(Usage::requestId).containsExactly("req-1", "req-2");
+    }
+
+    @Test
+    void a_batch_whose_transaction_could_not_begin_is_written_once_when_tried_again() throws Exception {
+        Path file = dir.resolve("nexus.db");
+        Database database = Database.open(file, Duration.ofMillis(100));
+        CountDownLatch failedWrite = new CountDownLatch(1);
+        AppenderBase<ILoggingEvent> warnings = new AppenderBase<>() {
+            @Override
+            protected void append(ILoggingEvent event) {
+                if (event.getLevel() == Level.WARN) {
+                    failedWrite.countDown();
+                }
+            }
+        };
+        Logger logger = (Logger) LoggerFactory.getLogger(UsageRecorder.class);
+        warnings.start();
+        logger.addAppender(warnings);
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement lock = other.createStatement()) {
+            try (UsageRecorder usage = new UsageRecorder(database, () -> {})) {
+                lock.execute("BEGIN IMMEDIATE");
+                usage.record(row("req-1"));
+                assertThat(failedWrite.await(10, TimeUnit.SECONDS)).as("the first attempt failed").isTrue();
+                lock.execute("COMMIT");
+                usage.record(row("req-2"));
+            }
+        } finally {
+            logger.detachAppender(warnings);
+        }
+
         assertThat(database.dao(UsageDao.class).listAll()).extracting(Usage::requestId).containsExactly("req-1", "req-2");
     }
 

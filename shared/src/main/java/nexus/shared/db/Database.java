@@ -2,6 +2,7 @@ package nexus.shared.db;
 
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,19 +16,24 @@ import org.sqlite.SQLiteDataSource;
 
 /**
  * Owns this process's connection to the SQLite file; the only class that knows it is SQLite.
- * Thread-safe. The admin and the proxy open the same file at once: WAL, a busy timeout and IMMEDIATE transactions
- * keep them from failing on each other's locks.
+ * Thread-safe. The admin and the proxy open the same file at once: WAL, a busy timeout, IMMEDIATE transactions for
+ * writes and deferred ones for reads keep them from failing on each other's locks. Work asked for from a virtual
+ * thread runs on platform threads of its own ({@link DatabaseThreads}); a database that stays locked past the busy
+ * timeout fails as {@link nexus.shared.error.ApiError#databaseBusy()}.
  */
 public final class Database {
 
-    static final int BUSY_TIMEOUT_MILLIS = 5_000;
+    /** How long a statement waits for another connection's lock before it fails as busy. */
+    public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
 
     private final Jdbi jdbi;
     private final Path file;
+    private final DatabaseThreads threads;
 
-    private Database(Jdbi jdbi, Path file) {
+    private Database(Jdbi jdbi, Path file, DatabaseThreads threads) {
         this.jdbi = jdbi;
         this.file = file;
+        this.threads = threads;
     }
 
     /**
@@ -35,7 +41,7 @@ public final class Database {
      * the key in {@code secret.key} beside it, created when absent.
      */
     public static Database open(Path file) {
-        return open(file, null);
+        return open(file, null, DEFAULT_BUSY_TIMEOUT);
     }
 
     /**
@@ -43,43 +49,67 @@ public final class Database {
      * file. Throws {@link nexus.shared.config.ConfigException} when the key is malformed, lost or not the right one.
      */
     public static Database open(Path file, String secretKey) {
+        return open(file, secretKey, DEFAULT_BUSY_TIMEOUT);
+    }
+
+    /** The same, waiting at most {@code busyTimeout} for another connection's lock before failing as busy. */
+    public static Database open(Path file, Duration busyTimeout) {
+        return open(file, null, busyTimeout);
+    }
+
+    private static Database open(Path file, String secretKey, Duration busyTimeout) {
         SecretsAtRest.prepareFiles(file);
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);  // durable across process crashes in WAL mode
-        sqlite.setBusyTimeout(BUSY_TIMEOUT_MILLIS);
-        sqlite.enforceForeignKeys(true);                                    // provider → models cascade
-        sqlite.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);  // take the write lock at BEGIN
+        sqlite.setBusyTimeout(Math.toIntExact(busyTimeout.toMillis()));
+        sqlite.enforceForeignKeys(true);  // provider → models cascade
         SQLiteDataSource dataSource = new SQLiteDataSource(sqlite);
         dataSource.setUrl("jdbc:sqlite:" + file);
 
-        Jdbi jdbi = Jdbi.create(dataSource).installPlugin(new SqlObjectPlugin());
+        KeptConnections connections = new KeptConnections(dataSource);
+        Jdbi jdbi = Jdbi.create(connections).installPlugin(new SqlObjectPlugin());
         registerEnums(jdbi);
         Migrations.apply(jdbi);
         SecretsAtRest.unlock(jdbi, file, secretKey);
-        return new Database(jdbi, file);
+        return new Database(jdbi, file, new DatabaseThreads(connections, busyTimeout));
     }
 
     /** A thread-safe DAO that takes a connection per call. */
     public <T> T dao(Class<T> type) {
-        return jdbi.onDemand(type);
+        return threads.routed(type, jdbi.onDemand(type));
     }
 
-    /** Runs work in one IMMEDIATE transaction and returns its result. */
+    /** Runs work that writes in one IMMEDIATE transaction (it takes the write lock at once) and returns its result. */
     public <R, X extends Exception> R inTransaction(HandleCallback<R, X> work) throws X {
-        return jdbi.inTransaction(work);
+        return threads.write(() -> jdbi.withHandle(handle ->
+                Transactions.immediate(handle.getConnection(), () -> work.withHandle(handle))));
     }
 
-    /** Inserts usage rows in one transaction on a connection of its own. */
+    /** Runs work that only reads in one deferred transaction, which never waits for the write lock. */
+    public <R, X extends Exception> R inReadTransaction(HandleCallback<R, X> work) throws X {
+        return threads.read(() -> jdbi.withHandle(handle ->
+                Transactions.deferred(handle.getConnection(), () -> work.withHandle(handle))));
+    }
+
+    /** Inserts usage rows in one transaction on a connection of its own; rows already stored are left as they are. */
     public void insertUsage(List<Usage> rows) {
-        try (Handle handle = jdbi.open(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
-            inserts.insertAll(rows);
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot insert usage rows", e);
-        }
+        threads.write(() -> {
+            try (Handle handle = jdbi.open(); UsageInserts inserts = new UsageInserts(handle.getConnection())) {
+                inserts.insertAll(rows);
+            } catch (SQLException e) {
+                throw new IllegalStateException("Cannot insert usage rows", e);
+            }
+            return null;
+        });
     }
 
-    /** A dedicated connection the caller owns and must close; not thread-safe. */
+    /**
+     * A dedicated connection the caller owns and must close; not thread-safe. Run transactions on it with
+     * {@link Transactions}. SQLite waits for another connection's lock inside a native call, which holds a virtual
+     * thread's carrier: use it from platform threads, or for reads (which never wait in WAL mode) from one virtual
+     * thread at a time.
+     */
     public Handle openHandle() {
         return jdbi.open();
     }

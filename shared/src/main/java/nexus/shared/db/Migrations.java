@@ -17,12 +17,12 @@ final class Migrations {
 
     /** In order; the n-th entry brings the schema to version n. Append, never edit. */
     private static final List<String> SCRIPTS = List.of("V001__init.sql", "V002__types_proxies_units.sql",
-            "V003__video_tasks.sql");
+            "V003__video_tasks.sql", "V004__usage_request_id_unique.sql");
 
     private Migrations() {}
 
     static void apply(Jdbi jdbi) {
-        jdbi.useTransaction(handle -> {
+        jdbi.useHandle(handle -> Transactions.immediate(handle.getConnection(), () -> {
             int version = handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one();
             if (version > SCRIPTS.size()) {
                 throw new IllegalStateException("The database schema (version " + version
@@ -34,7 +34,8 @@ final class Migrations {
                 }
                 handle.execute("PRAGMA user_version = " + (index + 1));
             }
-        });
+            return null;
+        }));
     }
 
     /** Splits a script on the {@code ;} that ends a line, keeping trigger bodies (BEGIN … END;) whole. */

@@ -32,7 +32,7 @@ final class PlaintextSecrets {
      * those stored as plain text. Idempotent: a second run finds nothing to encrypt.
      */
     static void encrypt(Jdbi jdbi, SecretCipher cipher) {
-        jdbi.useTransaction(handle -> {
+        jdbi.useHandle(handle -> Transactions.immediate(handle.getConnection(), () -> {
             List<StoredSecrets> rows = handle.createQuery("SELECT id, server_key, http_proxy FROM provider ORDER BY id")
                     .map((result, context) -> new StoredSecrets(result.getLong("id"), result.getString("server_key"),
                             result.getString("http_proxy")))
@@ -51,7 +51,8 @@ final class PlaintextSecrets {
                             .execute();
                 }
             }
-        });
+            return null;
+        }));
     }
 
     private static boolean isPlain(String stored) {

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * Inserts usage rows in one transaction per batch, with plain JDBC on a connection the caller holds. This is the
- * proxy's one write per request: binding through JDBI's SQL objects cost more CPU than SQLite's own work. Not
+ * proxy's one write per request: binding through JDBI's SQL objects cost more CPU than SQLite's own work. A row whose
+ * request id is already stored is skipped, so a batch tried again after a failure adds each row once. Not
  * thread-safe: one per connection, used by one thread.
  */
 public final class UsageInserts implements AutoCloseable {
@@ -16,7 +17,8 @@ public final class UsageInserts implements AutoCloseable {
     private static final String INSERT = "INSERT INTO usage (request_id, api_key, provider_id, provider_name, model,"
             + " conversation_id, endpoint, stream, prompt_tokens, completion_tokens, total_tokens, usage_source, status,"
             + " truncated, error_code, latency_millis, first_token_millis, created_at_millis, cache_read_tokens,"
-            + " cache_creation_tokens, images) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + " cache_creation_tokens, images) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT (request_id) DO NOTHING";
 
     private final Connection connection;
     private final PreparedStatement insert;
@@ -26,24 +28,19 @@ public final class UsageInserts implements AutoCloseable {
         this.insert = connection.prepareStatement(INSERT);
     }
 
-    /** Inserts the rows, all or none. */
+    /** Inserts the rows not stored yet, all or none. */
     public void insertAll(List<Usage> rows) throws SQLException {
-        boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
-        try {
-            for (Usage row : rows) {
-                bind(row);
-                insert.addBatch();
+        Transactions.immediate(connection, () -> {
+            try {
+                for (Usage row : rows) {
+                    bind(row);
+                    insert.addBatch();
+                }
+                return insert.executeBatch();
+            } finally {
+                insert.clearBatch();
             }
-            insert.executeBatch();
-            connection.commit();
-        } catch (SQLException | RuntimeException e) {
-            insert.clearBatch();
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(autoCommit);
-        }
+        });
     }
 
     private void bind(Usage row) throws SQLException {

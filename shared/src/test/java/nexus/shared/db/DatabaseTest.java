@@ -1,12 +1,15 @@
 package nexus.shared.db;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -77,7 +80,7 @@ class DatabaseTest {
 
         assertThat(again.dao(ProviderDao.class).listAll()).hasSize(1);
         try (Handle handle = again.openHandle()) {
-            assertThat(handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one()).isEqualTo(3);
+            assertThat(handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one()).isEqualTo(4);
             assertThat(handle.createQuery("PRAGMA journal_mode").mapTo(String.class).one()).isEqualTo("wal");
         }
     }
@@ -152,6 +155,24 @@ class DatabaseTest {
                              long completion, UsageSource source) {
         return new Usage(0, requestId, "key-1", providerId, "gone", model, conversation, "chat.completions", false,
                 prompt, completion, prompt + completion, source, 200, false, null, 12, null, 1L, 0, 0, 0);
+    }
+
+    @Test
+    void a_transaction_that_fails_midway_on_a_virtual_thread_leaves_nothing_and_the_next_one_works() throws Exception {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        Throwable failure;
+        try (ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor()) {
+            failure = virtualThreads.submit(() -> catchThrowable(() -> database.inTransaction(handle -> {
+                handle.attach(ProviderDao.class).insert(provider("key-1"));
+                throw new IllegalStateException("failed midway");
+            }))).get();
+            virtualThreads.submit(() -> database.inTransaction(handle ->
+                    handle.attach(ProviderDao.class).insert(provider("key-2")))).get();
+        }
+
+        assertThat(failure).hasMessage("failed midway");
+        assertThat(database.dao(ProviderDao.class).listAll()).extracting(Provider::personalizedKey)
+                .containsExactly("key-2");
     }
 
     @Test
