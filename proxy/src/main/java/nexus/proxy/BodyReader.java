@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.util.Arrays;
 
 import io.javalin.http.Context;
+import io.javalin.http.Handler;
 
 import nexus.shared.error.ApiError;
 
@@ -56,14 +57,21 @@ public final class BodyReader {
     }
 
     /**
-     * Gives back to the budget what the request took: for an after-handler, since the body stays referenced (by the
-     * parsed request, the upstream call, the usage record) until the request is over.
+     * Wraps a handler that reads its body here so that what the body took from the budget is given back when the
+     * handler is over, not before: the body stays referenced (by the parsed request, the upstream call, the usage
+     * record) until then.
      */
-    public void release(Context ctx) {
-        Long reserved = ctx.attribute(RESERVED_BYTES);
-        if (reserved != null) {
-            budget.release(reserved);
-        }
+    public Handler releasing(Handler handler) {
+        return ctx -> {
+            try {
+                handler.handle(ctx);
+            } finally {
+                Long reserved = ctx.attribute(RESERVED_BYTES);
+                if (reserved != null) {
+                    budget.release(reserved);
+                }
+            }
+        };
     }
 
     /**

@@ -73,7 +73,7 @@ public final class ProxyApp implements AutoCloseable {
         var budget = new BodyBudget(config.maxBufferedBytes(), config.maxRequestBytes());
         var bodies = new BodyReader(config.maxRequestBytes(), budget);
         var clientWatch = new ClientWatch(watchdog);
-        UnaryOperator<Handler> guard = handler -> inFlight.guard(clientWatch.watching(handler));
+        UnaryOperator<Handler> guard = handler -> inFlight.guard(clientWatch.watching(bodies.releasing(handler)));
         var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies));
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
@@ -108,7 +108,6 @@ public final class ProxyApp implements AutoCloseable {
             javalin.http.prefer405over404 = true;
             javalin.jsonMapper(new JavalinJackson(mapper, false));
             ProxyErrors.install(javalin, config.maxRequestBytes(), mapper);
-            javalin.routes.after(bodies::release);  // once nothing refers to the request's body any more
 
             javalin.routes.get("/health", ctx -> ctx.json(new Health("ok")));
             javalin.routes.post("/v1/chat/completions", completions);
