@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
 import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
 import nexus.admin.provider.ProviderModelService;
@@ -16,13 +14,11 @@ import nexus.admin.stats.StatsController;
 import nexus.admin.stats.StatsService;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.Database;
+import nexus.shared.http.JettyEdge;
 import nexus.shared.json.Json;
 
 /** The admin process's table of contents: every route it serves, its settings and its error wiring; no logic. */
 public final class AdminApp {
-
-    /** A burst of new connections waits here rather than in SYN retries of a second or more (Java's default is 50). */
-    static final int ACCEPT_QUEUE_SIZE = 1024;
 
     private AdminApp() {}
 
@@ -39,14 +35,8 @@ public final class AdminApp {
             javalin.concurrency.useVirtualThreads = true;
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.prefer405over404 = true;
-            javalin.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-                connector.setHost(javalin.jetty.host);  // as given to start()
-                connector.setPort(javalin.jetty.port);
-                connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
-                connector.setIdleTimeout(config.clientIdleTimeout().toMillis());
-                return connector;
-            });
+            javalin.jetty.addConnector((server, http) -> JettyEdge.connector(server, http, javalin.jetty.host,
+                    javalin.jetty.port, config.clientIdleTimeout()));  // host and port as given to start()
             javalin.jsonMapper(new JavalinJackson(mapper, false));
             javalin.requestLogger.http(new AccessLog());
             AdminErrors.install(javalin, config, mapper);

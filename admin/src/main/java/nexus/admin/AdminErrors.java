@@ -1,7 +1,6 @@
 package nexus.admin;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.slf4j.Logger;
@@ -14,11 +13,10 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.validation.ValidationException;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.error.ApiError;
+import nexus.shared.http.JettyEdge;
 
 /** The only place the admin turns an exception into a response: always the OpenAI error envelope, never a trace. */
 final class AdminErrors {
@@ -54,7 +52,8 @@ final class AdminErrors {
             log.error("Unhandled error {} on {} {}", logId, ctx.method(), ctx.path(), error);
             render(ctx, ApiError.internal(logId));
         });
-        Request.Handler jettyPages = jettyErrorPages(config.maxRequestBytes(), mapper);
+        Request.Handler jettyPages = JettyEdge.errorPages(config.maxRequestBytes(), mapper,
+                (path, error) -> error.toEnvelope());
         javalin.jetty.modifyServer(server -> server.setErrorHandler(jettyPages));
     }
 
@@ -63,36 +62,5 @@ final class AdminErrors {
             ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
         ctx.status(error.status()).json(error.toEnvelope());
-    }
-
-    /**
-     * Jetty's own error pages, for a request it refuses before any route runs (431 for oversized headers, 400 for a
-     * malformed request line or header …): the same envelope as every other error, instead of an HTML page.
-     */
-    private static Request.Handler jettyErrorPages(long maxRequestBytes, ObjectMapper mapper) {
-        return (request, response, callback) -> {
-            ApiError error = jettyError(request, response.getStatus(), maxRequestBytes);
-            response.setStatus(error.status());
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(error.toEnvelope())), callback);
-            return true;
-        };
-    }
-
-    private static ApiError jettyError(Request request, int status, long maxRequestBytes) {
-        String path = Request.getPathInContext(request);
-        Object reason = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
-        if (status == 500) {
-            String logId = Long.toHexString(ThreadLocalRandom.current().nextLong());
-            log.error("Unhandled error {} on {} {}: {}", logId, request.getMethod(), path, reason,
-                    (Throwable) request.getAttribute(ErrorHandler.ERROR_EXCEPTION));
-            return ApiError.internal(logId);
-        }
-        if (status == 503) {  // the server is stopping
-            return ApiError.shuttingDown();
-        }
-        log.warn("Jetty refused {} {}: {} {}", request.getMethod(), path, status, reason);
-        return ApiError.fromFrameworkStatus(status, request.getMethod(), path, maxRequestBytes,
-                "The request is not valid HTTP (" + reason + ").");
     }
 }

@@ -11,8 +11,6 @@ import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Handler;
 import io.javalin.json.JavalinJackson;
 import okhttp3.OkHttpClient;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +34,7 @@ import nexus.proxy.video.VideosHandler;
 import nexus.proxy.ws.ChatSocket;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.Database;
+import nexus.shared.http.JettyEdge;
 import nexus.shared.json.Json;
 
 /**
@@ -49,8 +48,6 @@ public final class ProxyApp implements AutoCloseable {
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
     /** Each open response holds one (Jetty's default is 32 KiB); an SSE event is flushed long before 8 KiB. */
     static final int OUTPUT_BUFFER_BYTES = 8 * 1024;
-    /** A burst of new connections waits here rather than in SYN retries of a second or more (Java's default is 50). */
-    static final int ACCEPT_QUEUE_SIZE = 1024;
 
     private final Javalin javalin;
     private final RoutingTable routing;
@@ -97,14 +94,8 @@ public final class ProxyApp implements AutoCloseable {
             javalin.http.maxRequestSize = config.maxRequestBytes();
             javalin.http.compressionStrategy = CompressionStrategy.NONE;  // never buffer a stream to compress it
             javalin.jetty.modifyHttpConfiguration(http -> http.setOutputBufferSize(OUTPUT_BUFFER_BYTES));
-            javalin.jetty.addConnector((server, http) -> {
-                ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-                connector.setHost(javalin.jetty.host);  // as given to start()
-                connector.setPort(javalin.jetty.port);
-                connector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
-                connector.setIdleTimeout(config.clientIdleTimeout().toMillis());
-                return connector;
-            });
+            javalin.jetty.addConnector((server, http) -> JettyEdge.connector(server, http, javalin.jetty.host,
+                    javalin.jetty.port, config.clientIdleTimeout()));  // host and port as given to start()
             javalin.http.prefer405over404 = true;
             javalin.jsonMapper(new JavalinJackson(mapper, false));
             ProxyErrors.install(javalin, config.maxRequestBytes(), mapper);

@@ -1,6 +1,5 @@
 package nexus.proxy;
 
-import java.nio.ByteBuffer;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -9,15 +8,13 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.validation.ValidationException;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import nexus.proxy.anthropic.AnthropicErrors;
 import nexus.proxy.chat.ClientGoneException;
 import nexus.shared.error.ApiError;
+import nexus.shared.http.JettyEdge;
 
 /**
  * The only place the proxy turns an exception into a response, never with a trace: OpenAI's error envelope, or
@@ -51,7 +48,8 @@ final class ProxyErrors {
             log.error("Unhandled error {} on {} {}", logId, ctx.method(), ctx.path(), error);
             render(ctx, ApiError.internal(logId));
         });
-        config.jetty.modifyServer(server -> server.setErrorHandler(jettyErrorPages(maxRequestBytes, mapper)));
+        config.jetty.modifyServer(server -> server.setErrorHandler(
+                JettyEdge.errorPages(maxRequestBytes, mapper, ProxyErrors::envelope)));
     }
 
     private static void render(Context ctx, ApiError error) {
@@ -67,36 +65,5 @@ final class ProxyErrors {
 
     private static Object envelope(String path, ApiError error) {
         return AnthropicErrors.speakAnthropic(path) ? AnthropicErrors.envelope(error) : error.toEnvelope();
-    }
-
-    /**
-     * Jetty's own error pages, for a request it refuses before any route runs (431 for oversized headers, 400 for a
-     * malformed request line or header …): the same envelope as every other error, instead of an HTML page.
-     */
-    private static Request.Handler jettyErrorPages(long maxRequestBytes, ObjectMapper mapper) {
-        return (request, response, callback) -> {
-            String path = Request.getPathInContext(request);
-            ApiError error = jettyError(request, response.getStatus(), path, maxRequestBytes);
-            response.setStatus(error.status());
-            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-            response.write(true, ByteBuffer.wrap(mapper.writeValueAsBytes(envelope(path, error))), callback);
-            return true;
-        };
-    }
-
-    private static ApiError jettyError(Request request, int status, String path, long maxRequestBytes) {
-        Object reason = request.getAttribute(ErrorHandler.ERROR_MESSAGE);
-        if (status == 500) {
-            String logId = Long.toHexString(ThreadLocalRandom.current().nextLong());
-            log.error("Unhandled error {} on {} {}: {}", logId, request.getMethod(), path, reason,
-                    (Throwable) request.getAttribute(ErrorHandler.ERROR_EXCEPTION));
-            return ApiError.internal(logId);
-        }
-        if (status == 503) {  // the server is stopping
-            return ApiError.shuttingDown();
-        }
-        log.warn("Jetty refused {} {}: {} {}", request.getMethod(), path, status, reason);
-        return ApiError.fromFrameworkStatus(status, request.getMethod(), path, maxRequestBytes,
-                "The request is not valid HTTP (" + reason + ").");
     }
 }
