@@ -24,7 +24,7 @@ public final class Routes {
             byKey.computeIfAbsent(provider.personalizedKey(), key -> new ArrayList<>()).add(provider);
         }
         Map<String, Caller> callers = new HashMap<>();
-        byKey.forEach((key, list) -> callers.put(key, new Caller(key, List.copyOf(list))));
+        byKey.forEach((key, list) -> callers.put(key, new Caller(key, Caller.personalOwner(key), List.copyOf(list))));
         this.callersByKey = Map.copyOf(callers);
 
         Map<Long, Map<String, ModelType>> byProvider = new HashMap<>();
