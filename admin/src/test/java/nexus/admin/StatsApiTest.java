@@ -105,6 +105,6 @@ class StatsApiTest {
                              long promptTokens, long completionTokens) {
         return new Usage(0, "req-" + conversationId + "-" + promptTokens, "k1", providerId, providerName, model,
                 conversationId, "chat.completions", false, promptTokens, completionTokens,
-                promptTokens + completionTokens, UsageSource.REPORTED, 200, false, null, 12, null, 1L, 0, 0, 0);
+                promptTokens + completionTokens, UsageSource.REPORTED, 200, false, null, 12, null, 1L, 0, 0, 0, null, 0, false);
     }
 }

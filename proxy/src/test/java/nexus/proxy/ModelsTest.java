@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import nexus.shared.db.ProviderModel;
+import nexus.shared.db.ModelPrices;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.NewProviderModel;
@@ -43,14 +45,14 @@ class ModelsTest {
         ProviderModelDao models = proxy.database().dao(ProviderModelDao.class);
         openAi = providers.findById(proxy.addProvider("OpenAI", ProviderKind.OPENAI, "https://api.openai.com/v1", KEY,
                 "gpt-4", "gpt-3.5-turbo")).orElseThrow();
-        models.insert(new NewProviderModel(openAi.id(), "gpt-old", "", false, 1L, ModelType.CHAT));
+        models.insert(new NewProviderModel(openAi.id(), "gpt-old", "", false, 1L, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
         deepSeek = providers.findById(proxy.addProvider("DeepSeek", ProviderKind.OPENAI, "https://api.deepseek.com/v1",
                 KEY, "deepseek-chat", "gpt-4")).orElseThrow();
         proxy.addProvider("Someone else's", ProviderKind.OPENAI, "https://example.com/v1", "client-key-2",
                 "private-model");
         long disabled = providers.insert(new NewProvider("Disabled", ProviderKind.OPENAI, "https://example.org/v1",
                 "server-key", KEY, "", false, System.currentTimeMillis(), ""));
-        models.insert(new NewProviderModel(disabled, "switched-off-model", "", true, 1L, ModelType.CHAT));
+        models.insert(new NewProviderModel(disabled, "switched-off-model", "", true, 1L, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
     }
 
     @AfterEach
@@ -135,7 +137,7 @@ class ModelsTest {
         assertThat(ids(get("/v1/models", KEY).body())).doesNotContain("deepseek-reasoner");
 
         proxy.database().dao(ProviderModelDao.class)
-                .insert(new NewProviderModel(deepSeek.id(), "deepseek-reasoner", "", true, 1L, ModelType.CHAT));
+                .insert(new NewProviderModel(deepSeek.id(), "deepseek-reasoner", "", true, 1L, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
 
         assertThat(ids(get("/v1/models", KEY).body())).contains("deepseek-reasoner");
     }

@@ -21,6 +21,8 @@ import okhttp3.Response;
 
 import nexus.proxy.upstream.UpstreamHttp;
 import nexus.shared.config.NexusConfig;
+import nexus.shared.db.ProviderModel;
+import nexus.shared.db.ModelPrices;
 import nexus.shared.db.Database;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
@@ -106,7 +108,7 @@ public final class ProxyServer implements AutoCloseable {
 
     /** Adds an enabled model of the given type to a provider. */
     public void addModel(long providerId, String model, ModelType type) {
-        database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, model, "", true, 1L, type));
+        database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, model, "", true, 1L, type, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
     }
 
     /** A POST of a JSON body to a proxy path with a Bearer key (none when null). */

@@ -3,6 +3,7 @@ package nexus.admin.provider;
 import java.time.Clock;
 import java.util.List;
 
+import nexus.shared.db.ModelPrices;
 import nexus.shared.db.Database;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProviderModel;
@@ -47,10 +48,10 @@ public final class ProviderModelService {
         return database.inTransaction(handle -> {
             ProviderModelDao dao = handle.attach(ProviderModelDao.class);
             checkFree(handle.attach(ProviderDao.class), dao, providerId, modelName, null);
-            var model = new NewProviderModel(providerId, modelName, description, enabled, clock.millis(), type);
+            var model = new NewProviderModel(providerId, modelName, description, enabled, clock.millis(), type, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS);
             long id = dao.insert(model);
             return ProviderModelView.of(new ProviderModel(id, providerId, modelName, description, enabled,
-                    model.createdAtMillis(), type));
+                    model.createdAtMillis(), type, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
         });
     }
 
@@ -68,7 +69,7 @@ public final class ProviderModelService {
                     request.description() == null ? current.description() : request.description(),
                     request.enabled() == null ? current.enabled() : request.enabled(),
                     current.createdAtMillis(),
-                    requestedType == null ? current.type() : requestedType);
+                    requestedType == null ? current.type() : requestedType, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS);
             dao.update(changed);
             return ProviderModelView.of(changed);
         });

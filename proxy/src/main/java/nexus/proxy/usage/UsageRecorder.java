@@ -34,7 +34,7 @@ public final class UsageRecorder implements AutoCloseable {
     private static final int WRITE_ATTEMPTS = 5;
     private static final long RETRY_PAUSE_MILLIS = 100;
     private static final Usage STOP = new Usage(0, "", "", 0, "", "", "", "", false, 0, 0, 0, null, 0, false, null, 0,
-            null, 0, 0, 0, 0);
+            null, 0, 0, 0, 0, null, 0, false);
 
     private final Database database;
     private final Runnable afterWrite;
@@ -67,7 +67,7 @@ public final class UsageRecorder implements AutoCloseable {
         record(new Usage(0, call.requestId(), call.apiKey(), provider.id(), provider.name(), call.target().model(),
                 call.conversationId(), call.endpoint(), stream, used.promptTokens(), used.completionTokens(),
                 used.totalTokens(), used.source(), status, truncated, errorCode, latencyMillis, firstTokenMillis,
-                call.startMillis(), used.cacheReadTokens(), used.cacheCreationTokens(), images));
+                call.startMillis(), used.cacheReadTokens(), used.cacheCreationTokens(), images, null, 0, false));
     }
 
     /** Queues the row of a call that failed before any answer: no tokens, nothing truncated. */

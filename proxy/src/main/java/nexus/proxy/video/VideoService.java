@@ -137,6 +137,6 @@ public final class VideoService {
         usage.record(new Usage(0, call.requestId(), call.apiKey(), provider.id(), provider.name(), call.target().model(),
                 call.conversationId(), ENDPOINT, false, used.promptTokens(), used.completionTokens(),
                 used.totalTokens(), used.source(), status, false, errorCode, latencyMillis, null, call.startMillis(),
-                used.cacheReadTokens(), used.cacheCreationTokens(), 0));
+                used.cacheReadTokens(), used.cacheCreationTokens(), 0, null, 0, false));
     }
 }

@@ -23,6 +23,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import nexus.shared.db.ProviderModel;
+import nexus.shared.db.ModelPrices;
 import nexus.shared.db.Database;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
@@ -285,10 +287,10 @@ public final class BenchMain {
         ProviderModelDao models = database.dao(ProviderModelDao.class);
         long fast = providers.insert(new NewProvider("bench-mock", ProviderKind.OPENAI, base + "/v1", UPSTREAM_KEY,
                 NEXUS_KEY, "the benchmark's mock upstream", true, now, ""));
-        models.insert(new NewProviderModel(fast, MODEL, "", true, now, ModelType.CHAT));
+        models.insert(new NewProviderModel(fast, MODEL, "", true, now, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
         long slow = providers.insert(new NewProvider("bench-mock-slow", ProviderKind.OPENAI, base + "/slow/v1",
                 UPSTREAM_KEY, NEXUS_KEY, "the mock's slow streams", true, now, ""));
-        models.insert(new NewProviderModel(slow, SLOW_MODEL, "", true, now, ModelType.CHAT));
+        models.insert(new NewProviderModel(slow, SLOW_MODEL, "", true, now, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
 
         int port = freePort();
         List<String> command = new ArrayList<>();

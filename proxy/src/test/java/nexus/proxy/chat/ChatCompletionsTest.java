@@ -18,6 +18,8 @@ import nexus.proxy.ProxyServer;
 import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.Sse;
 import nexus.proxy.usage.TokenCounter;
+import nexus.shared.db.ProviderModel;
+import nexus.shared.db.ModelPrices;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.NewProviderModel;
@@ -91,7 +93,7 @@ class ChatCompletionsTest {
         proxy.database().dao(ProviderDao.class).insert(new NewProvider("Local vLLM", ProviderKind.OPENAI,
                 gateway.upstream().url("/v1").toString(), "", "local-key", "", true, System.currentTimeMillis(), ""));
         long localId = proxy.database().dao(ProviderDao.class).listAll().getLast().id();
-        proxy.database().dao(ProviderModelDao.class).insert(new NewProviderModel(localId, "llama", "", true, 1L, ModelType.CHAT));
+        proxy.database().dao(ProviderModelDao.class).insert(new NewProviderModel(localId, "llama", "", true, 1L, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
         gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("llama", "hi", 5, 1)));
 
         try (Response response = proxy.execute(proxy.post("/v1/chat/completions", "local-key",

@@ -85,6 +85,6 @@ class UsageRecorderTest {
 
     private static Usage row(String requestId) {
         return new Usage(0, requestId, "key-1", 1, "OpenAI", "gpt-4", "conv-1", "chat.completions", false, 3, 4, 7,
-                UsageSource.REPORTED, 200, false, null, 12, null, 1_700_000_000_000L, 0, 0, 0);
+                UsageSource.REPORTED, 200, false, null, 12, null, 1_700_000_000_000L, 0, 0, 0, null, 0, false);
     }
 }

@@ -28,11 +28,14 @@ public record NexusConfig(
         long maxBufferedBytes,
         List<String> allowedHosts,
         String secretKey,
-        Duration clientIdleTimeout) {
+        Duration clientIdleTimeout,
+        String currency) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 20L * 1024 * 1024;
     /** How long a client connection may send or read nothing before it is closed (Jetty's default). */
     public static final Duration DEFAULT_CLIENT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** The one currency every price, cost and balance of the instance is in. */
+    public static final String DEFAULT_CURRENCY = "USD";
 
     public NexusConfig {
         if (adminToken != null && adminToken.isBlank()) {
@@ -69,14 +72,16 @@ public record NexusConfig(
                 bytes(env, "NEXUS_MAX_BUFFERED_BYTES", defaultMaxBufferedBytes()),
                 list(env, "NEXUS_ALLOWED_HOSTS"),
                 env.get("NEXUS_SECRET_KEY"),
-                duration(env, "NEXUS_CLIENT_IDLE_TIMEOUT", DEFAULT_CLIENT_IDLE_TIMEOUT));
+                duration(env, "NEXUS_CLIENT_IDLE_TIMEOUT", DEFAULT_CLIENT_IDLE_TIMEOUT),
+                currency(env, "NEXUS_CURRENCY"));
     }
 
     /** Defaults for tests: loopback, ephemeral ports, everything under one folder. */
     public static NexusConfig forTests(Path root) {
         return new NexusConfig("127.0.0.1", 0, 0, root.resolve("data"), root.resolve("logs"),
                 root.resolve("messages"), false, null, Duration.ofSeconds(5), Duration.ofSeconds(30),
-                DEFAULT_MAX_REQUEST_BYTES, defaultMaxBufferedBytes(), List.of(), null, DEFAULT_CLIENT_IDLE_TIMEOUT);
+                DEFAULT_MAX_REQUEST_BYTES, defaultMaxBufferedBytes(), List.of(), null, DEFAULT_CLIENT_IDLE_TIMEOUT,
+                DEFAULT_CURRENCY);
     }
 
     public Path databaseFile() {
@@ -86,55 +91,61 @@ public record NexusConfig(
     public NexusConfig withBindHost(String host) {
         return new NexusConfig(host, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout);
+                clientIdleTimeout, currency);
     }
 
     public NexusConfig withStoreMessages(boolean store) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, store, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout);
+                clientIdleTimeout, currency);
     }
 
     public NexusConfig withAdminToken(String token) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, token,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout);
+                clientIdleTimeout, currency);
     }
 
     public NexusConfig withUpstreamTimeouts(Duration connect, Duration read) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 connect, read, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout);
+                clientIdleTimeout, currency);
     }
 
     public NexusConfig withMaxRequestBytes(long bytes) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, bytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout);
+                clientIdleTimeout, currency);
     }
 
     public NexusConfig withMaxBufferedBytes(long bytes) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, bytes, allowedHosts, secretKey,
-                clientIdleTimeout);
+                clientIdleTimeout, currency);
     }
 
     public NexusConfig withAllowedHosts(List<String> hosts) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, hosts, secretKey,
-                clientIdleTimeout);
+                clientIdleTimeout, currency);
     }
 
     public NexusConfig withSecretKey(String key) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, key,
-                clientIdleTimeout);
+                clientIdleTimeout, currency);
     }
 
     public NexusConfig withClientIdleTimeout(Duration timeout) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                timeout);
+                timeout, currency);
+    }
+
+    public NexusConfig withCurrency(String code) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
+                clientIdleTimeout, code);
     }
 
     /** True when the bind address only accepts connections from this machine. */
@@ -158,6 +169,16 @@ public record NexusConfig(
             return List.of();
         }
         return Arrays.stream(value.split(",")).map(String::strip).filter(item -> !item.isEmpty()).toList();
+    }
+
+    /** A three-letter currency code such as USD or CNY, in capitals. */
+    private static String currency(Map<String, String> env, String name) {
+        String value = text(env, name, DEFAULT_CURRENCY);
+        if (!value.matches("[A-Z]{3}")) {
+            throw new ConfigException(name + " must be a three-letter currency code such as USD or CNY, got '"
+                    + value + "'");
+        }
+        return value;
     }
 
     private static int port(Map<String, String> env, String name, int fallback) {

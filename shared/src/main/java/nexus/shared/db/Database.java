@@ -1,5 +1,6 @@
 package nexus.shared.db;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -128,6 +129,19 @@ public final class Database {
         storeByWireName(jdbi, ProviderKind.class);
         storeByWireName(jdbi, ModelType.class);
         storeByWireName(jdbi, UsageSource.class);
+        storeDecimalsAsText(jdbi);
+    }
+
+    /** Prices are decimal text in SQLite, exact both ways (the driver would make a BigDecimal a REAL). */
+    private static void storeDecimalsAsText(Jdbi jdbi) {
+        jdbi.registerArgument((ArgumentFactory) (argumentType, value, config) -> BigDecimal.class.equals(argumentType)
+                ? Optional.of((position, statement, context) ->
+                        statement.setString(position, value == null ? null : ((BigDecimal) value).toPlainString()))
+                : Optional.empty());
+        jdbi.registerColumnMapper(BigDecimal.class, (rows, column, context) -> {
+            String value = rows.getString(column);
+            return value == null ? null : new BigDecimal(value);
+        });
     }
 
     private static <E extends Enum<E> & WireNamed> void storeByWireName(Jdbi jdbi, Class<E> type) {

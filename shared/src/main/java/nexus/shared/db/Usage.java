@@ -4,13 +4,15 @@ package nexus.shared.db;
  * One row of {@code usage}: what one proxied request cost and how it ended.
  * {@code firstTokenMillis} is null when no content arrived (or the request was not streamed). Of the prompt tokens,
  * {@code cacheReadTokens} were served from the upstream's prompt cache and {@code cacheCreationTokens} written to it;
- * {@code images} counts the images generated.
+ * {@code images} counts the images generated. {@code keyId} is the issued key it was made with (null for a personalized
+ * key); {@code costNanos} what it cost in nano-units, taken from that key's balance when {@code billedToBalance} (a
+ * ledger entry is written with the row).
  */
 public record Usage(long id, String requestId, String apiKey, long providerId, String providerName, String model,
                     String conversationId, String endpoint, boolean stream, long promptTokens, long completionTokens,
                     long totalTokens, UsageSource usageSource, int status, boolean truncated, String errorCode,
                     long latencyMillis, Long firstTokenMillis, long createdAtMillis, long cacheReadTokens,
-                    long cacheCreationTokens, long images) {
+                    long cacheCreationTokens, long images, Long keyId, long costNanos, boolean billedToBalance) {
 
     @Override
     public String toString() {

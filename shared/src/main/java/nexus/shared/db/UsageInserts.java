@@ -7,7 +7,7 @@ import java.sql.Types;
 import java.util.List;
 
 /**
- * Inserts usage rows in one transaction per batch, with plain JDBC on a connection the caller holds. This is the
+ * Inserts usage rows (and the ledger entries of the costs taken from balances) in one transaction per batch, with plain JDBC on a connection the caller holds. This is the
  * proxy's one write per request: binding through JDBI's SQL objects cost more CPU than SQLite's own work. A row whose
  * request id is already stored is skipped, so a batch tried again after a failure adds each row once. Not
  * thread-safe: one per connection, used by one thread.
@@ -17,28 +17,44 @@ public final class UsageInserts implements AutoCloseable {
     private static final String INSERT = "INSERT INTO usage (request_id, api_key, provider_id, provider_name, model,"
             + " conversation_id, endpoint, stream, prompt_tokens, completion_tokens, total_tokens, usage_source, status,"
             + " truncated, error_code, latency_millis, first_token_millis, created_at_millis, cache_read_tokens,"
-            + " cache_creation_tokens, images) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " cache_creation_tokens, images, key_id, cost_nanos)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (request_id) DO NOTHING";
+    private static final String CHARGE = "INSERT INTO ledger_entry (key_id, kind, amount_nanos, request_id,"
+            + " created_at_millis) VALUES (?, 'cost', ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 
     private final Connection connection;
     private final PreparedStatement insert;
+    private final PreparedStatement charge;
 
     public UsageInserts(Connection connection) throws SQLException {
         this.connection = connection;
         this.insert = connection.prepareStatement(INSERT);
+        this.charge = connection.prepareStatement(CHARGE);
     }
 
-    /** Inserts the rows not stored yet, all or none. */
+    /** Inserts the rows not stored yet, and the ledger entries of those billed to a balance, all or none. */
     public void insertAll(List<Usage> rows) throws SQLException {
         Transactions.immediate(connection, () -> {
+            boolean charges = false;
             try {
                 for (Usage row : rows) {
                     bind(row);
                     insert.addBatch();
+                    if (row.billedToBalance() && row.costNanos() != 0) {
+                        charge.setLong(1, row.keyId());
+                        charge.setLong(2, -row.costNanos());
+                        charge.setString(3, row.requestId());
+                        charge.setLong(4, row.createdAtMillis());
+                        charge.addBatch();
+                        charges = true;
+                    }
                 }
-                return insert.executeBatch();
+                insert.executeBatch();
+                return charges ? charge.executeBatch() : null;
             } finally {
                 insert.clearBatch();
+                charge.clearBatch();
             }
         });
     }
@@ -69,10 +85,18 @@ public final class UsageInserts implements AutoCloseable {
         insert.setLong(19, row.cacheReadTokens());
         insert.setLong(20, row.cacheCreationTokens());
         insert.setLong(21, row.images());
+        if (row.keyId() == null) {
+            insert.setNull(22, Types.INTEGER);
+        } else {
+            insert.setLong(22, row.keyId());
+        }
+        insert.setLong(23, row.costNanos());
     }
 
     @Override
     public void close() throws SQLException {
-        insert.close();
+        try (charge) {
+            insert.close();
+        }
     }
 }

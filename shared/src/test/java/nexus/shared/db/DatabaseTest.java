@@ -42,7 +42,7 @@ class DatabaseTest {
     void deleting_a_provider_removes_its_models() {
         Database database = Database.open(dir.resolve("nexus.db"));
         long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
-        database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "gpt-4", "GPT-4", true, 1L, ModelType.CHAT));
+        database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "gpt-4", "GPT-4", true, 1L, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
 
         assertThat(database.dao(ProviderDao.class).deleteById(providerId)).isTrue();
         assertThat(database.dao(ProviderModelDao.class).listByProvider(providerId)).isEmpty();
@@ -92,7 +92,7 @@ class DatabaseTest {
             long before = counters.configVersion();
 
             long providerId = database.dao(ProviderDao.class).insert(provider("key-1"));
-            long modelId = database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "m", "", true, 1L, ModelType.CHAT));
+            long modelId = database.dao(ProviderModelDao.class).insert(new NewProviderModel(providerId, "m", "", true, 1L, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
             database.dao(ProviderModelDao.class).deleteById(modelId);
 
             assertThat(counters.configVersion()).isEqualTo(before + 3);
@@ -118,9 +118,9 @@ class DatabaseTest {
         Database database = Database.open(dir.resolve("nexus.db"));
         Usage full = new Usage(0, "req-1", "key-1", 7, "Anthropic", "claude", "conv-1", "messages", true, 2006, 300,
                 2306, UsageSource.REPORTED, 499, true, "client_closed_request", 812, 95L, 1_700_000_000_000L, 1920, 64,
-                0);
+                0, null, 0, false);
         Usage sparse = new Usage(0, "req-2", "key-2", 8, "OpenAI", "gpt-image-1", "conv-2", "images.generations", false,
-                0, 0, 0, UsageSource.MISSING, 502, false, null, 3, null, 1_700_000_000_001L, 0, 0, 2);
+                0, 0, 0, UsageSource.MISSING, 502, false, null, 3, null, 1_700_000_000_001L, 0, 0, 2, null, 0, false);
 
         database.insertUsage(List.of(full, sparse));
 
@@ -154,7 +154,7 @@ class DatabaseTest {
     private static Usage row(String requestId, long providerId, String model, String conversation, long prompt,
                              long completion, UsageSource source) {
         return new Usage(0, requestId, "key-1", providerId, "gone", model, conversation, "chat.completions", false,
-                prompt, completion, prompt + completion, source, 200, false, null, 12, null, 1L, 0, 0, 0);
+                prompt, completion, prompt + completion, source, 200, false, null, 12, null, 1L, 0, 0, 0, null, 0, false);
     }
 
     @Test

@@ -1,0 +1,38 @@
+package nexus.shared.db;
+
+import java.util.List;
+
+/**
+ * One row of {@code api_key}: a client key the admin issued, known by its SHA-256 and display prefix only, with what
+ * it may use and its limits. {@code models} holds the model and route names it may use, one per line (empty: all);
+ * {@code metered} keys spend a prepaid balance; the webhook URL and secret are encrypted at rest; null limits are off.
+ */
+public record ApiKey(long id, String name, String keyHash, String keyPrefix, boolean enabled, String models,
+                     Integer rpm, Integer tpm, Long expiresAtMillis, boolean metered, Long monthlySpendCapNanos,
+                     @Encrypted String alertWebhookUrl, @Encrypted String alertWebhookSecret, Long revokedAtMillis,
+                     long createdAtMillis, long updatedAtMillis) {
+
+    /** The model and route names this key may use; empty when it may use every enabled one. */
+    public List<String> modelNames() {
+        return models.isEmpty() ? List.of() : List.of(models.split("\n"));
+    }
+
+    /** The stored form of a list of model names. */
+    public static String models(List<String> names) {
+        return String.join("\n", names);
+    }
+
+    /** The owner name of what this key stores (conversations, responses, videos), and its usage rows' key column. */
+    public String owner() {
+        return owner(id);
+    }
+
+    public static String owner(long keyId) {
+        return "key:" + keyId;
+    }
+
+    @Override
+    public String toString() {
+        return "ApiKey[id=" + id + ", name=" + name + ", prefix=" + keyPrefix + ", enabled=" + enabled + "]";
+    }
+}
