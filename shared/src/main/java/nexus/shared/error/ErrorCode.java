@@ -24,7 +24,8 @@ public enum ErrorCode {
     DATABASE_BUSY(503, "server_error", "database_busy"),
     OVERLOADED(503, "server_error", "overloaded"),
     INTERNAL_ERROR(500, "server_error", "internal_error"),
-    REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout");
+    REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout"),
+    SPEND_CAP_EXCEEDED(402, "insufficient_quota", "spend_cap_exceeded");
 
     private final int status;
     private final String type;
