@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import nexus.admin.keys.KeyController;
 import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
 import nexus.admin.provider.ProviderModelService;
@@ -26,8 +27,9 @@ public final class AdminApp {
     public static Javalin create(NexusConfig config, Database database, Clock clock) {
         ObjectMapper mapper = Json.newMapper();
         var providers = new ProviderController(new ProviderService(database, clock), mapper);
-        var models = new ProviderModelController(new ProviderModelService(database, clock), mapper);
+        var models = new ProviderModelController(new ProviderModelService(database, clock, config.currency()), mapper);
         var stats = new StatsController(new StatsService(database));
+        var keys = new KeyController(database, clock, config.currency(), mapper);
         var token = new AdminToken(config.adminToken());
 
         return Javalin.create(javalin -> {
@@ -56,6 +58,17 @@ public final class AdminApp {
             javalin.routes.get("/provider_models/{model_id}", models::get);
             javalin.routes.put("/provider_models/{model_id}", models::update);
             javalin.routes.delete("/provider_models/{model_id}", models::delete);
+
+            javalin.routes.get("/keys", keys::list);
+            javalin.routes.post("/keys", keys::create);
+            javalin.routes.get("/keys/{id}", keys::get);
+            javalin.routes.patch("/keys/{id}", keys::update);
+            javalin.routes.delete("/keys/{id}", keys::revoke);
+            javalin.routes.post("/keys/{id}/rotate", keys::rotate);
+            javalin.routes.patch("/keys/{id}/spend-cap", keys::spendCap);
+            javalin.routes.patch("/keys/{id}/alert-webhook", keys::alertWebhook);
+            javalin.routes.post("/keys/{id}/topups", keys::topUp);
+            javalin.routes.get("/keys/{id}/topups", keys::topups);
 
             javalin.routes.get("/stats/total", stats::total);
             javalin.routes.get("/stats/conversation/{conversation_id}", stats::conversation);

@@ -4,7 +4,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 import com.fasterxml.jackson.core.JsonLocation;
@@ -15,15 +19,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import nexus.shared.error.ApiError;
+import nexus.shared.money.Money;
 
 /**
  * A request body read as a JSON object, field by field, so that every error names its field.
  * A field sent as {@code null} counts as left out. Immutable; one per request.
  */
-final class JsonFields {
+public final class JsonFields {
 
     /** The longest description, counted in UTF-16 code units like every length the admin API checks. */
-    static final int MAX_DESCRIPTION_LENGTH = 2_000;
+    public static final int MAX_DESCRIPTION_LENGTH = 2_000;
 
     /** Fields a client may send back from a GET, and that input ignores. */
     private static final Set<String> READ_ONLY = Set.of("id", "created_at");
@@ -35,7 +40,7 @@ final class JsonFields {
     }
 
     /** Parses a body that must be UTF-8 text of one JSON object with only the known (or read-only) fields. */
-    static JsonFields parse(ObjectMapper mapper, byte[] bytes, Set<String> knownFields) {
+    public static JsonFields parse(ObjectMapper mapper, byte[] bytes, Set<String> knownFields) {
         String body = utf8(bytes);
         if (body.isBlank()) {
             throw ApiError.invalidRequest("The request body is empty; send a JSON object.", null);
@@ -76,12 +81,12 @@ final class JsonFields {
     }
 
     /** The field's text on one line, or null when left out; any other JSON type, or a control character, is refused. */
-    String text(String field) {
+    public String text(String field) {
         return checkedText(field, "");
     }
 
     /** The field's text, where line feeds and tabs may appear, at most {@code maxLength} characters; or null. */
-    String multilineText(String field, int maxLength) {
+    public String multilineText(String field, int maxLength) {
         String text = checkedText(field, "\n\t");
         if (text != null && text.length() > maxLength) {
             throw ApiError.invalidRequest("'" + field + "' must be at most " + maxLength + " characters.", field);
@@ -112,7 +117,7 @@ final class JsonFields {
     }
 
     /** The field's boolean, or null when left out; strings such as "true" are refused. */
-    Boolean bool(String field) {
+    public Boolean bool(String field) {
         JsonNode value = present(field);
         if (value == null) {
             return null;
@@ -124,7 +129,7 @@ final class JsonFields {
     }
 
     /** The field's whole number, or null when left out; fractions, strings and huge numbers are refused. */
-    Long integer(String field) {
+    public Long integer(String field) {
         JsonNode value = present(field);
         if (value == null) {
             return null;
@@ -133,6 +138,45 @@ final class JsonFields {
             throw ApiError.invalidRequest("'" + field + "' must be an integer.", field);
         }
         return value.longValue();
+    }
+
+    /** True when the body names the field, even as {@code null} (which clears a setting that may be cleared). */
+    public boolean has(String field) {
+        return object.has(field);
+    }
+
+    /** The field's decimal string of money or a price (see {@link Money#parse}), or null when left out. */
+    public BigDecimal money(String field) {
+        JsonNode value = present(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ApiError.invalidRequest("'" + field + "' must be a decimal string such as \"20.00\", not a "
+                    + value.getNodeType().name().toLowerCase(Locale.ROOT) + ".", field);
+        }
+        return Money.parse(value.textValue(), field);
+    }
+
+    /** The field's array of one-line strings, or null when left out. */
+    public List<String> textList(String field) {
+        JsonNode value = present(field);
+        if (value == null) {
+            return null;
+        }
+        if (!value.isArray()) {
+            throw ApiError.invalidRequest("'" + field + "' must be an array of strings.", field);
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual() || item.textValue().isBlank()
+                    || item.textValue().codePoints().anyMatch(point -> isRefused(point, ""))) {
+                throw ApiError.invalidRequest("'" + field + "' must be an array of non-blank strings without control"
+                        + " characters.", field);
+            }
+            items.add(item.textValue().strip());
+        }
+        return items;
     }
 
     private JsonNode present(String field) {

@@ -22,9 +22,11 @@ public final class ProviderModelService {
     private final ProviderDao providers;
     private final ProviderModelDao models;
     private final Clock clock;
+    private final String currency;
 
-    public ProviderModelService(Database database, Clock clock) {
+    public ProviderModelService(Database database, Clock clock, String currency) {
         this.database = database;
+        this.currency = currency;
         this.providers = database.dao(ProviderDao.class);
         this.models = database.dao(ProviderModelDao.class);
         this.clock = clock;
@@ -32,31 +34,38 @@ public final class ProviderModelService {
 
     public List<ProviderModelView> listByProvider(long providerId) {
         providers.findById(providerId).orElseThrow(() -> ProviderService.notFound(providerId));
-        return models.listByProvider(providerId).stream().map(ProviderModelView::of).toList();
+        return models.listByProvider(providerId).stream().map(this::view).toList();
     }
 
     public ProviderModelView get(long modelId) {
-        return ProviderModelView.of(models.findById(modelId).orElseThrow(() -> notFound(modelId)));
+        return view(models.findById(modelId).orElseThrow(() -> notFound(modelId)));
     }
 
     public ProviderModelView create(ProviderModelRequest request) {
+        checkCurrency(request);
         long providerId = requiredProviderId(request.providerId());
         String modelName = modelName(request.modelName());
         String description = request.description() == null ? "" : request.description();
         boolean enabled = request.enabled() == null || request.enabled();
         ModelType type = request.type() == null ? ModelType.CHAT : ModelType.named(request.type().strip());
+        ModelPrices prices = request.pricesOver(ModelPrices.NONE);
+        int maxOutputTokens = request.maxOutputTokens() == null ? ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS
+                : Math.toIntExact(request.maxOutputTokens());
         return database.inTransaction(handle -> {
             ProviderModelDao dao = handle.attach(ProviderModelDao.class);
             checkFree(handle.attach(ProviderDao.class), dao, providerId, modelName, null);
-            var model = new NewProviderModel(providerId, modelName, description, enabled, clock.millis(), type, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS);
+            var model = new NewProviderModel(providerId, modelName, description, enabled, clock.millis(), type, prices,
+                    maxOutputTokens);
             long id = dao.insert(model);
-            return ProviderModelView.of(new ProviderModel(id, providerId, modelName, description, enabled,
-                    model.createdAtMillis(), type, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
+            dao.updatePrices(id, prices);
+            return view(new ProviderModel(id, providerId, modelName, description, enabled, model.createdAtMillis(),
+                    type, prices, maxOutputTokens));
         });
     }
 
     /** Applies the fields the request carries, including a move to another provider; the others keep their value. */
     public ProviderModelView update(long modelId, ProviderModelRequest request) {
+        checkCurrency(request);
         String requestedName = request.modelName() == null ? null : modelName(request.modelName());
         ModelType requestedType = request.type() == null ? null : ModelType.named(request.type().strip());
         return database.inTransaction(handle -> {
@@ -69,10 +78,18 @@ public final class ProviderModelService {
                     request.description() == null ? current.description() : request.description(),
                     request.enabled() == null ? current.enabled() : request.enabled(),
                     current.createdAtMillis(),
-                    requestedType == null ? current.type() : requestedType, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS);
+                    requestedType == null ? current.type() : requestedType,
+                    request.pricesOver(current.prices()),
+                    request.maxOutputTokens() == null ? current.maxOutputTokens()
+                            : Math.toIntExact(request.maxOutputTokens()));
             dao.update(changed);
-            return ProviderModelView.of(changed);
+            dao.updatePrices(modelId, changed.prices());
+            return view(changed);
         });
+    }
+
+    private ProviderModelView view(ProviderModel model) {
+        return ProviderModelView.of(model, currency);
     }
 
     public void delete(long modelId) {
@@ -93,6 +110,14 @@ public final class ProviderModelService {
                     throw ApiError.conflict("Provider " + providerId + " already has a model named '" + modelName
                             + "' (id " + existing.id() + ").", "model_name");
                 });
+    }
+
+    /** A {@code currency} sent back from a GET is fine; another one would misprice the model. */
+    private void checkCurrency(ProviderModelRequest request) {
+        if (request.currency() != null && !request.currency().equals(currency)) {
+            throw ApiError.invalidRequest("'currency' must be " + currency + ", the currency of this Nexus"
+                    + " (NEXUS_CURRENCY); prices cannot be given in another.", "currency");
+        }
     }
 
     private static long requiredProviderId(Long providerId) {

@@ -31,6 +31,26 @@ public record ApiKey(long id, String name, String keyHash, String keyPrefix, boo
         return "key:" + keyId;
     }
 
+    public ApiKey withHash(String hash, String prefix, long now) {
+        return new ApiKey(id, name, hash, prefix, enabled, models, rpm, tpm, expiresAtMillis, metered,
+                monthlySpendCapNanos, alertWebhookUrl, alertWebhookSecret, revokedAtMillis, createdAtMillis, now);
+    }
+
+    public ApiKey withSpendCap(Long capNanos, long now) {
+        return new ApiKey(id, name, keyHash, keyPrefix, enabled, models, rpm, tpm, expiresAtMillis, metered, capNanos,
+                alertWebhookUrl, alertWebhookSecret, revokedAtMillis, createdAtMillis, now);
+    }
+
+    public ApiKey withAlertWebhook(String url, String secret, long now) {
+        return new ApiKey(id, name, keyHash, keyPrefix, enabled, models, rpm, tpm, expiresAtMillis, metered,
+                monthlySpendCapNanos, url, secret, revokedAtMillis, createdAtMillis, now);
+    }
+
+    public ApiKey asMetered(long now) {
+        return new ApiKey(id, name, keyHash, keyPrefix, enabled, models, rpm, tpm, expiresAtMillis, true,
+                monthlySpendCapNanos, alertWebhookUrl, alertWebhookSecret, revokedAtMillis, createdAtMillis, now);
+    }
+
     @Override
     public String toString() {
         return "ApiKey[id=" + id + ", name=" + name + ", prefix=" + keyPrefix + ", enabled=" + enabled + "]";

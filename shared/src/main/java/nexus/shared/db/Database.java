@@ -76,6 +76,11 @@ public final class Database {
         return new Database(jdbi, file, new DatabaseThreads(connections, busyTimeout));
     }
 
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
     /** A thread-safe DAO that takes a connection per call. */
     public <T> T dao(Class<T> type) {
         return threads.routed(type, jdbi.onDemand(type));
