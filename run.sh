@@ -3,6 +3,7 @@
 #   ./run.sh         build when sources changed, then start admin (:8000) and proxy (:5231), restarting one that
 #                    dies (at most 5 times a minute); Ctrl-C or SIGTERM stops both
 #   ./run.sh test    run every test
+#   ./run.sh build   build without starting anything
 #   ./run.sh admin   start the admin service only;  ./run.sh proxy   start the proxy only
 #   ./run.sh bench [--peer portkey] [--quick] …   what the proxy adds to a request, against a mock upstream (--help)
 set -euo pipefail
@@ -16,14 +17,15 @@ jdk_major() {  # prints the major version of the JDK folder given (from its rele
     sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release" | head -n 1
 }
 
-find_jdk() {  # JAVA_HOME when it is 21 or newer, else the newest JDK >= 21 under /usr/lib/jvm
+find_jdk() {  # JAVA_HOME when it is 21 or newer, else the newest JDK >= 21 where Linux packages and macOS put them
     local major
     if [ -n "${JAVA_HOME:-}" ]; then
         major=$(jdk_major "$JAVA_HOME")
         if [ -n "$major" ] && [ "$major" -ge 21 ]; then echo "$JAVA_HOME"; return; fi
     fi
     local best="" best_major=0 dir
-    for dir in /usr/lib/jvm/*/; do
+    for dir in /usr/lib/jvm/*/ /Library/Java/JavaVirtualMachines/*/Contents/Home/ \
+        /opt/homebrew/opt/openjdk*/libexec/openjdk.jdk/Contents/Home/ /usr/local/opt/openjdk*/libexec/openjdk.jdk/Contents/Home/; do
         dir=${dir%/}
         major=$(jdk_major "$dir")
         if [ -n "$major" ] && [ "$major" -ge 21 ] && [ "$major" -gt "$best_major" ]; then best=$dir; best_major=$major; fi
@@ -32,11 +34,19 @@ find_jdk() {  # JAVA_HOME when it is 21 or newer, else the newest JDK >= 21 unde
 }
 
 JAVA_HOME=$(find_jdk)
-[ -n "$JAVA_HOME" ] || die "no JDK 21 or newer found: set JAVA_HOME to one, or install one under /usr/lib/jvm"
+[ -n "$JAVA_HOME" ] || die "no JDK 21 or newer found; install one (Debian/Ubuntu: sudo apt-get install openjdk-21-jdk, or temurin-21-jdk from adoptium.net; macOS: brew install openjdk@21) or set JAVA_HOME to one"
 export JAVA_HOME
 JAVA="$JAVA_HOME/bin/java"
-command -v mvn >/dev/null || die "Maven (mvn) is not installed: apt-get install maven"
-MVN=(mvn -B -q -Dstyle.color=never)
+
+maven_unpacked() {  # the Maven that .mvn/wrapper pins has been downloaded and unpacked by ./mvnw before
+    local name
+    name=$(sed -n 's|^distributionUrl=.*/\(apache-maven-[^/]*\)-bin\.zip.*|\1|p' "$ROOT/.mvn/wrapper/maven-wrapper.properties")
+    compgen -G "${MAVEN_USER_HOME:-$HOME/.m2}/wrapper/dists/$name/*/bin/mvn" >/dev/null
+}
+# Without unzip, ./mvnw fetches Maven's .tar.gz instead, which then fails the checksum pinned for the .zip.
+command -v unzip >/dev/null || maven_unpacked || die "unzip is needed once, to unpack Maven: sudo apt-get install unzip"
+# ./mvnw downloads the Maven pinned in .mvn/wrapper/maven-wrapper.properties on first use (into ~/.m2/wrapper).
+MVN=("$ROOT/mvnw" -B -q -Dstyle.color=never)
 # Maven's own Guava warns about sun.misc.Unsafe on JDK 24 and newer; that is Maven's business, not ours.
 if [ "$(jdk_major "$JAVA_HOME")" -ge 24 ]; then export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"; fi
 
@@ -61,7 +71,8 @@ build() {
 build_if_needed() {  # when a pom or a main source is newer than the last build
     if [ ! -f "$BUILD_STAMP" ] || [ ! -f "$ROOT/admin/target/classpath.txt" ] \
         || [ -n "$(find "$ROOT/pom.xml" "$ROOT"/*/pom.xml "$ROOT"/*/src/main -newer "$BUILD_STAMP" -print -quit)" ]; then
-        echo "Building Nexus…"
+        if maven_unpacked; then echo "Building Nexus…"
+        else echo "Building Nexus; this first build downloads Maven and up to 200 MB of libraries from Maven Central…"; fi
         build
     fi
 }
@@ -121,9 +132,10 @@ case "${1:-both}" in
     test)
         shift
         # Not quiet: Surefire's per-module "Tests run: …" summaries are the report.
-        mvn -B --no-transfer-progress -Dstyle.color=never install "$@"
+        "$ROOT/mvnw" -B --no-transfer-progress -Dstyle.color=never install "$@"
         touch "$BUILD_STAMP"
         proxy/src/test/sh/supervision-test.sh
+        proxy/src/test/sh/fresh-build-test.sh
         ;;
     build)
         build
