@@ -2,22 +2,27 @@ package nexus.proxy;
 
 import java.time.Clock;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 
+import nexus.proxy.billing.Admission;
+import nexus.proxy.billing.Billing;
+import nexus.proxy.chat.ChatRequest;
 import nexus.proxy.chat.ConversationIds;
 import nexus.proxy.routing.BearerKey;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.routing.Target;
 
 /**
  * The start every proxied HTTP request shares: its id and conversation id (both sent back as headers at once), the
  * caller its key authenticates, and its body. Immutable.
  */
 public record Incoming(long startNanos, long startMillis, String requestId, String conversationId, String apiKey,
-                       Routes routes, Caller caller, byte[] body) {
+                       Routes routes, Caller caller, byte[] body, Billing billing) {
 
     /**
      * Names the request, authenticates it by its {@code Authorization: Bearer} key (401 on a bad key) and reads its
@@ -38,7 +43,18 @@ public record Incoming(long startNanos, long startMillis, String requestId, Stri
         String key = apiKey.apply(ctx);
         Routes routes = routing.current();
         Caller caller = routes.authenticate(key);
-        return new Incoming(startNanos, clock.millis(), requestId, conversationId, key, routes, caller,
-                bodies.read(ctx));
+        return new Incoming(startNanos, clock.millis(), requestId, conversationId, caller.apiKey(), routes, caller,
+                bodies.read(ctx), routing.billing());
+    }
+
+    /** Admits a call of this caller to the target against its key's money and limits (402/429 when refused). */
+    public Admission admit(Target target, LongSupplier promptTokens, long maxOutputTokens, long images,
+                           long videoSeconds) {
+        return billing.admit(caller, target, promptTokens, maxOutputTokens, images, videoSeconds);
+    }
+
+    /** The same for a chat request, whose prompt and answer limit it reads itself. */
+    public Admission admitChat(Target target, ChatRequest request) {
+        return billing.admitChat(caller, target, request);
     }
 }

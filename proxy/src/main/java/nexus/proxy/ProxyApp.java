@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
 
 import nexus.proxy.anthropic.MessagesHandler;
 import nexus.proxy.anthropic.MessagesRelay;
+import nexus.proxy.billing.Accounts;
+import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.endpoints.Endpoint;
@@ -59,7 +61,8 @@ public final class ProxyApp implements AutoCloseable {
     private ProxyApp(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
         ObjectMapper mapper = Json.newMapper();
         TokenCounter tokens = new TokenCounter();
-        this.routing = new RoutingTable(database);
+        Accounts accounts = Accounts.load(database, clock);
+        this.routing = new RoutingTable(database, accounts, new Billing(accounts, tokens, clock, config.currency()));
         this.usage = new UsageRecorder(database, routing::current);
         this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
                 : MessageStore.disabled();

@@ -1,5 +1,6 @@
 package nexus.proxy.anthropic;
 
+import nexus.proxy.billing.Admission;
 import nexus.proxy.routing.Target;
 import nexus.proxy.usage.RecordedCall;
 
@@ -11,7 +12,8 @@ import nexus.proxy.usage.RecordedCall;
  * @param beta    the client's {@code anthropic-beta}, or null when it sent none
  */
 record MessagesCall(String requestId, String conversationId, String apiKey, Target target, MessagesRequest request,
-                    String version, String beta, long startNanos, long startMillis) implements RecordedCall {
+                    String version, String beta, long startNanos, long startMillis, Admission admission)
+        implements RecordedCall {
 
     @Override
     public String endpoint() {

@@ -1,5 +1,9 @@
 package nexus.proxy.chat;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import nexus.proxy.billing.Charge;
+import nexus.shared.money.Money;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -12,6 +16,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
 import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.routing.Target;
 import nexus.shared.db.ModelType;
 
 /** POST /v1/chat/completions: HTTP in and out only; every decision is delegated. Thread-safe. */
@@ -38,14 +43,30 @@ public final class ChatCompletionsHandler implements Handler {
     public void handle(Context ctx) {
         Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         ChatRequest request = ChatRequest.parse(incoming.body(), mapper);
-        ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
-                incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT), request, ENDPOINT,
-                incoming.startNanos(), incoming.startMillis());
+        Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT);
+        ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
+                request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), incoming.admitChat(target, request));
 
+        call.admission().writeBalance(ctx::header);
         if (request.stream()) {
             chat.stream(call, new SseSink(ctx.res(), mapper));
         } else {
-            writeWhole(ctx.res(), chat.complete(call).body());
+            writeWhole(ctx.res(), billed(ctx, chat.complete(call), call.admission().charge()));
+        }
+    }
+
+    /** The answer as it came, or with the platform's {@code billing} object and {@code X-Nexus-Cost} when priced. */
+    private byte[] billed(Context ctx, Completion completion, Charge charge) {
+        if (!charge.shown()) {
+            return completion.body();
+        }
+        ctx.header(Charge.COST_HEADER, Money.format(charge.costNanos()));
+        ObjectNode answer = (ObjectNode) completion.json();
+        charge.describe(completion.usage(), answer.putObject("billing"));
+        try {
+            return mapper.writeValueAsBytes(answer);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A parsed answer cannot be written back", e);
         }
     }
 

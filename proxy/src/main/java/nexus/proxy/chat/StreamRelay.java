@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.billing.Charge;
 import nexus.proxy.upstream.Exchange;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.proxy.upstream.UpstreamSockets;
@@ -53,7 +54,9 @@ public final class StreamRelay {
             }
             TokenUsage used = usedTokens.apply(accounting);
             if (broken == null) {
-                sink.done(new StreamSummary(accounting.completionId(), call.requestId(), call.conversationId(), used));
+                Charge charge = call.admission().settle(call.target().prices(), used, 0, 0, true);
+                sink.done(new StreamSummary(accounting.completionId(), call.requestId(), call.conversationId(), used,
+                        charge));
                 return new Outcome(200, null, false, null, used);
             }
             log.warn("Stream of request {} from provider '{}' broke off: {}", call.requestId(),

@@ -1,5 +1,9 @@
 package nexus.proxy.endpoints;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import nexus.proxy.billing.Admission;
+import nexus.proxy.billing.Billing;
+import nexus.proxy.routing.Target;
 import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,13 +39,25 @@ public final class EndpointHandler implements Handler {
     public void handle(Context ctx) {
         Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         EndpointRequest request = EndpointRequest.parse(incoming.body(), endpoint, mapper);
+        Target target = incoming.routes().resolve(incoming.caller(), request.model(), endpoint.modelType());
         EndpointCall call = new EndpointCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
-                incoming.routes().resolve(incoming.caller(), request.model(), endpoint.modelType()), request,
-                incoming.startNanos(), incoming.startMillis());
+                target, request, incoming.startNanos(), incoming.startMillis(), admit(incoming, target, request));
+        call.admission().writeBalance(ctx::header);
         if (request.stream()) {
             service.stream(call, new SseSink(ctx.res(), mapper));
         } else {
             service.complete(call, ctx.res());
         }
+    }
+
+    /**
+     * Admits the call: its body's length bounds the prompt's tokens (no token is shorter than a byte), an image
+     * request's {@code n} counts the images, and only text endpoints answer with tokens.
+     */
+    private static Admission admit(Incoming incoming, Target target, EndpointRequest request) {
+        JsonNode n = request.body().get("n");
+        long images = request.endpoint() != Endpoint.IMAGES_GENERATIONS ? 0 : n != null && n.canConvertToLong() ? n.asLong() : 1;
+        long output = request.endpoint() == Endpoint.COMPLETIONS ? Billing.maxOutputTokens(request.body(), target) : 0;
+        return incoming.admit(target, () -> incoming.body().length, output, images, 0);
     }
 }

@@ -6,57 +6,94 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import nexus.shared.db.ApiKey;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.Provider;
 import nexus.shared.db.ProviderModel;
 import nexus.shared.error.ApiError;
+import nexus.shared.error.ErrorCode;
+import nexus.shared.secret.KeyHash;
 
-/** An immutable snapshot of the enabled providers and models: who a key is, and where a model goes. Thread-safe. */
+/**
+ * An immutable snapshot of the enabled providers and models and the issued keys: who a key is, and where a model
+ * goes. Thread-safe.
+ */
 public final class Routes {
 
-    private final Map<String, Caller> callersByKey;
-    /** Per provider id, its model names (in id order) and their types. */
-    private final Map<Long, Map<String, ModelType>> modelsByProvider;
+    private static final String ISSUED_SCHEME = "sk-nx-";
 
-    Routes(List<Provider> providers, List<ProviderModel> models) {
+    private final Map<String, Caller> callersByKey;
+    private final Map<String, Caller> issuedByHash;
+    /** Per provider id, its models by name, in id order. */
+    private final Map<Long, Map<String, ProviderModel>> modelsByProvider;
+
+    Routes(List<Provider> providers, List<ProviderModel> models, List<ApiKey> keys) {
         Map<String, List<Provider>> byKey = new HashMap<>();
         for (Provider provider : providers) {
             byKey.computeIfAbsent(provider.personalizedKey(), key -> new ArrayList<>()).add(provider);
         }
         Map<String, Caller> callers = new HashMap<>();
-        byKey.forEach((key, list) -> callers.put(key, new Caller(key, Caller.personalOwner(key), List.copyOf(list))));
+        byKey.forEach((key, list) -> callers.put(key, Caller.personal(key, List.copyOf(list))));
         this.callersByKey = Map.copyOf(callers);
 
-        Map<Long, Map<String, ModelType>> byProvider = new HashMap<>();
+        List<Provider> everyProvider = List.copyOf(providers);
+        Map<String, Caller> issued = new HashMap<>();
+        keys.forEach(key -> issued.put(key.keyHash(), Caller.issued(key, everyProvider)));
+        this.issuedByHash = Map.copyOf(issued);
+
+        Map<Long, Map<String, ProviderModel>> byProvider = new HashMap<>();
         for (ProviderModel model : models) {
-            byProvider.computeIfAbsent(model.providerId(), id -> new LinkedHashMap<>())
-                    .put(model.modelName(), model.type());
+            byProvider.computeIfAbsent(model.providerId(), id -> new LinkedHashMap<>()).put(model.modelName(), model);
         }
         this.modelsByProvider = Map.copyOf(byProvider);
     }
 
-    /** The caller a personalized key belongs to; 401 invalid_api_key when no enabled provider carries it. */
+    /** The caller a key belongs to, now. */
     public Caller authenticate(String apiKey) {
+        return authenticate(apiKey, System.currentTimeMillis());
+    }
+
+    /**
+     * The caller a key belongs to: a provider's personalized key, or an issued key looked up by its hash. Unknown,
+     * revoked or expired: 401 invalid_api_key (saying when it expired); disabled: 403 permission_denied.
+     */
+    public Caller authenticate(String apiKey, long nowMillis) {
         Caller caller = callersByKey.get(apiKey);
+        if (caller != null) {
+            return caller;
+        }
+        caller = apiKey.startsWith(ISSUED_SCHEME) ? issuedByHash.get(KeyHash.of(apiKey)) : null;
         if (caller == null) {
             throw ApiError.invalidApiKey();
+        }
+        ApiKey key = caller.key();
+        if (key.expiresAtMillis() != null && key.expiresAtMillis() <= nowMillis) {
+            throw ApiError.of(ErrorCode.INVALID_API_KEY, null, "This API key expired at "
+                    + java.time.Instant.ofEpochMilli(key.expiresAtMillis()) + ".");
+        }
+        if (!key.enabled()) {
+            throw ApiError.permissionDenied("This key is disabled.");
         }
         return caller;
     }
 
     /**
-     * The provider that serves a model of this type for this caller: the lowest provider id that has it. A model the
-     * caller has only as another type is a 400 naming both types; an unknown one is 404.
+     * The provider that serves a model of this type for this caller: the lowest provider id that has it. A model an
+     * issued key is not allowed is a 403 naming it; one the caller has only as another type is a 400 naming both
+     * types; an unknown one is 404.
      */
     public Target resolve(Caller caller, String model, ModelType type) {
+        if (!caller.mayUse(model)) {
+            throw ApiError.permissionDenied("This key may not use the model '" + model + "'.");
+        }
         ModelType otherType = null;
         for (Provider provider : caller.providers()) {
-            ModelType found = modelsByProvider.getOrDefault(provider.id(), Map.of()).get(model);
-            if (found == type) {
-                return new Target(provider, model, type);
+            ProviderModel found = modelsByProvider.getOrDefault(provider.id(), Map.of()).get(model);
+            if (found != null && found.type() == type) {
+                return target(provider, found);
             }
             if (found != null && otherType == null) {
-                otherType = found;
+                otherType = found.type();
             }
         }
         if (otherType != null) {
@@ -70,12 +107,16 @@ public final class Routes {
     public List<Target> models(Caller caller, ModelType type) {
         Map<String, Target> byName = new LinkedHashMap<>();
         for (Provider provider : caller.providers()) {
-            modelsByProvider.getOrDefault(provider.id(), Map.of()).forEach((model, modelType) -> {
-                if (type == null || type == modelType) {
-                    byName.putIfAbsent(model, new Target(provider, model, modelType));
+            modelsByProvider.getOrDefault(provider.id(), Map.of()).forEach((name, model) -> {
+                if ((type == null || type == model.type()) && caller.mayUse(name)) {
+                    byName.putIfAbsent(name, target(provider, model));
                 }
             });
         }
         return List.copyOf(byName.values());
+    }
+
+    private static Target target(Provider provider, ProviderModel model) {
+        return new Target(provider, model.modelName(), model.type(), model.prices(), model.maxOutputTokens());
     }
 }

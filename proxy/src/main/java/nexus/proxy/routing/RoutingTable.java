@@ -1,22 +1,29 @@
 package nexus.proxy.routing;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.billing.Accounts;
+import nexus.proxy.billing.Billing;
+import nexus.shared.db.ApiKey;
+import nexus.shared.db.ApiKeyDao;
 import nexus.shared.db.ChangeCounters;
 import nexus.shared.db.CommitWatch;
 import nexus.shared.db.Database;
 import nexus.shared.db.DatabaseBusy;
+import nexus.shared.db.LedgerDao;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderModelDao;
 import nexus.shared.db.Transactions;
 
 /**
- * The proxy's cached view of providers and models. Each request first looks at the database's commit watch (a few
+ * The proxy's cached view of providers, models and issued keys (and, through {@link Accounts}, the admin's side of
+ * their money). Each request first looks at the database's commit watch (a few
  * memory reads); only when something was committed since the last check does it ask SQLite, on one held connection,
  * whether another connection committed ({@code PRAGMA data_version}), then read the config version, and only when
  * that moved are the tables reloaded, in a deferred transaction that never waits for the write lock. So an admin
@@ -29,6 +36,8 @@ public final class RoutingTable implements AutoCloseable {
     private final Handle handle;
     private final ChangeCounters counters;
     private final CommitWatch commits;
+    private final Accounts accounts;
+    private final Billing billing;
     private final ReentrantLock lock = new ReentrantLock();
     private long dataVersion = Long.MIN_VALUE;
     private long configVersion = Long.MIN_VALUE;
@@ -37,7 +46,9 @@ public final class RoutingTable implements AutoCloseable {
     /** The routes a check found, and the commit watch's header as it was before that check began. */
     private record Checked(long[] header, Routes routes) {}
 
-    public RoutingTable(Database database) {
+    public RoutingTable(Database database, Accounts accounts, Billing billing) {
+        this.accounts = accounts;
+        this.billing = billing;
         this.handle = database.openHandle();
         try {
             this.counters = new ChangeCounters(handle.getConnection());
@@ -49,6 +60,11 @@ public final class RoutingTable implements AutoCloseable {
         if (!commits.sees()) {
             log.warn("The database's wal-index cannot be watched; every request checks PRAGMA data_version");
         }
+    }
+
+    /** Admits the calls of the callers these routes authenticate against their keys' money and limits. */
+    public Billing billing() {
+        return billing;
     }
 
     /** The routes as committed right now. */
@@ -96,8 +112,12 @@ public final class RoutingTable implements AutoCloseable {
     }
 
     private Routes load() {
-        Routes loaded = Transactions.deferred(handle.getConnection(), () -> new Routes(
-                handle.attach(ProviderDao.class).listEnabled(), handle.attach(ProviderModelDao.class).listEnabled()));
+        Routes loaded = Transactions.deferred(handle.getConnection(), () -> {
+            List<ApiKey> keys = handle.attach(ApiKeyDao.class).listActive();
+            accounts.configure(keys, handle.attach(LedgerDao.class).credits());  // before any caller can reach them
+            return new Routes(handle.attach(ProviderDao.class).listEnabled(),
+                    handle.attach(ProviderModelDao.class).listEnabled(), keys);
+        });
         log.debug("Routing table reloaded at config version {}", configVersion);
         return loaded;
     }

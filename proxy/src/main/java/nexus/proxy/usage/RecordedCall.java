@@ -1,5 +1,6 @@
 package nexus.proxy.usage;
 
+import nexus.proxy.billing.Admission;
 import nexus.proxy.routing.Target;
 
 /**
@@ -22,4 +23,7 @@ public interface RecordedCall {
     long startNanos();
 
     long startMillis();
+
+    /** What the call reserved of its key's money, and settles with its cost. */
+    Admission admission();
 }

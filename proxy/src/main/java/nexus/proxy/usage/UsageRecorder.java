@@ -12,10 +12,13 @@ import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.billing.Charge;
+import nexus.proxy.chat.StreamRelay;
 import nexus.shared.db.Database;
 import nexus.shared.db.Provider;
 import nexus.shared.db.Secrets;
 import nexus.shared.db.Usage;
+import nexus.shared.db.UsageSource;
 import nexus.shared.db.UsageInserts;
 import nexus.shared.error.ApiError;
 
@@ -56,10 +59,14 @@ public final class UsageRecorder implements AutoCloseable {
 
     /**
      * Queues the row of a call that ended: its status (and error code), whether it was cut short, the tokens it used,
-     * when its first content arrived ({@link System#nanoTime()}, 0 for none) and how many images it made.
+     * when its first content arrived ({@link System#nanoTime()}, 0 for none) and how many images it made; settles
+     * its admission with the cost (a call that failed costs nothing unless the upstream reported usage; one the
+     * client left is charged for what the upstream made). Answers the charge.
      */
-    public void record(RecordedCall call, boolean stream, int status, String errorCode, boolean truncated,
-                       TokenUsage used, long firstContentNanos, long images) {
+    public Charge record(RecordedCall call, boolean stream, int status, String errorCode, boolean truncated,
+                         TokenUsage used, long firstContentNanos, long images) {
+        boolean billable = status == 200 || status == StreamRelay.CLIENT_CLOSED || used.source() == UsageSource.REPORTED;
+        Charge charge = call.admission().settle(call.target().prices(), used, images, 0, billable);
         Provider provider = call.target().provider();
         long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos());
         Long firstTokenMillis = firstContentNanos == 0 ? null
@@ -67,7 +74,9 @@ public final class UsageRecorder implements AutoCloseable {
         record(new Usage(0, call.requestId(), call.apiKey(), provider.id(), provider.name(), call.target().model(),
                 call.conversationId(), call.endpoint(), stream, used.promptTokens(), used.completionTokens(),
                 used.totalTokens(), used.source(), status, truncated, errorCode, latencyMillis, firstTokenMillis,
-                call.startMillis(), used.cacheReadTokens(), used.cacheCreationTokens(), images, null, 0, false));
+                call.startMillis(), used.cacheReadTokens(), used.cacheCreationTokens(), images,
+                call.admission().keyId(), charge.costNanos(), charge.billedToBalance()));
+        return charge;
     }
 
     /** Queues the row of a call that failed before any answer: no tokens, nothing truncated. */

@@ -27,6 +27,18 @@ import nexus.shared.error.ApiError;
  */
 public record VideoRequest(String model, String prompt, String seconds, String size, byte[] body, String contentType) {
 
+    /** The seconds a video is priced by when the request does not say: OpenAI's default length. */
+    static final long DEFAULT_SECONDS = 4;
+
+    /** The requested length in whole seconds, or {@link #DEFAULT_SECONDS}. */
+    long secondsOrDefault() {
+        try {
+            return seconds == null ? DEFAULT_SECONDS : Math.max(0, Long.parseLong(seconds.strip()));
+        } catch (NumberFormatException e) {
+            return DEFAULT_SECONDS;
+        }
+    }
+
     private static final String JSON = "application/json";
     private static final Pattern PART_NAME = Pattern.compile("(?i);\\s*name=\"([^\"]*)\"");
     private static final Pattern FILE_PART = Pattern.compile("(?i);\\s*filename\\*?=");

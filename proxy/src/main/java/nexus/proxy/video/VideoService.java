@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.billing.Charge;
 import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.upstream.UpstreamClients;
@@ -134,9 +135,12 @@ public final class VideoService {
     private void record(VideoCall call, int status, String errorCode, TokenUsage used) {
         Provider provider = call.target().provider();
         long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos());
+        Charge charge = call.admission().settle(call.target().prices(), used, 0, call.request().secondsOrDefault(),
+                status == 200);
         usage.record(new Usage(0, call.requestId(), call.apiKey(), provider.id(), provider.name(), call.target().model(),
                 call.conversationId(), ENDPOINT, false, used.promptTokens(), used.completionTokens(),
                 used.totalTokens(), used.source(), status, false, errorCode, latencyMillis, null, call.startMillis(),
-                used.cacheReadTokens(), used.cacheCreationTokens(), 0, null, 0, false));
+                used.cacheReadTokens(), used.cacheCreationTokens(), 0, call.admission().keyId(), charge.costNanos(),
+                charge.billedToBalance()));
     }
 }

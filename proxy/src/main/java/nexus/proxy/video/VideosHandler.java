@@ -20,6 +20,7 @@ import nexus.proxy.routing.BearerKey;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.StreamCutException;
+import nexus.proxy.routing.Target;
 import nexus.shared.db.ModelType;
 
 /**
@@ -84,9 +85,9 @@ public final class VideosHandler {
     VideoCall begin(Context ctx, Function<byte[], VideoRequest> parse) {
         Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         VideoRequest request = parse.apply(incoming.body());
-        return new VideoCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
-                incoming.routes().resolve(incoming.caller(), request.model(), ModelType.VIDEO), request,
-                incoming.startNanos(), incoming.startMillis());
+        Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.VIDEO);
+        return new VideoCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target, request,
+                incoming.startNanos(), incoming.startMillis(), incoming.admit(target, () -> 0, 0, 0, request.secondsOrDefault()));
     }
 
     Caller caller(Context ctx) {

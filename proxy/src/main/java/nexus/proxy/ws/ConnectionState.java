@@ -46,11 +46,6 @@ final class ConnectionState {
         return caller;
     }
 
-    /** The key of the last successful {@link #authenticate}. */
-    String apiKey() {
-        return apiKey;
-    }
-
     /** The frame's own conversation id when it names one (validated), else the connection's. */
     String conversationId(String frameConversationId) {
         if (frameConversationId != null) {

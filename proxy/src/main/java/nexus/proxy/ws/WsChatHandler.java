@@ -17,6 +17,7 @@ import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.routing.Target;
 import nexus.shared.db.ModelType;
 import nexus.shared.error.ApiError;
 
@@ -71,8 +72,9 @@ final class WsChatHandler {
         Caller caller = connection.authenticate(frame.apiKey(), routes);
         String conversationId = connection.conversationId(frame.conversationId());
         ChatRequest request = ChatRequest.fromObject(null, frame.request());
-        ChatCall call = new ChatCall(RequestIds.create(), conversationId, connection.apiKey(),
-                routes.resolve(caller, request.model(), ModelType.CHAT), request, ENDPOINT, startNanos, clock.millis());
+        Target target = routes.resolve(caller, request.model(), ModelType.CHAT);
+        ChatCall call = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), target, request, ENDPOINT,
+                startNanos, clock.millis(), routing.billing().admitChat(caller, target, request));
         chat.stream(call, sink);  // streams whatever the frame's "stream" says
     }
 }

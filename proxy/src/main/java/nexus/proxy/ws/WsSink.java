@@ -49,7 +49,7 @@ final class WsSink implements ChunkSink {
     public void flush() {
     }
 
-    /** {@code {"type":"done","id","request_id","conversation_id","usage":{…},"usage_source"}}. */
+    /** {@code {"type":"done","id","request_id","conversation_id","usage":{…},"usage_source","billing":{…}}}. */
     @Override
     public void done(StreamSummary summary) {
         TokenUsage used = summary.usage();
@@ -63,6 +63,7 @@ final class WsSink implements ChunkSink {
         usage.put("completion_tokens", used.completionTokens());
         usage.put("total_tokens", used.totalTokens());
         frame.put("usage_source", used.source().wireName());
+        summary.charge().describe(used, frame.putObject("billing"));
         send(frame);
     }
 

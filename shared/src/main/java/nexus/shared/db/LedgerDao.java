@@ -1,9 +1,12 @@
 package nexus.shared.db;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
+import org.jdbi.v3.sqlobject.config.KeyColumn;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.statement.GetGeneratedKeys;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 import org.jdbi.v3.sqlobject.statement.SqlUpdate;
@@ -34,4 +37,16 @@ public interface LedgerDao {
 
     @SqlQuery("SELECT COALESCE(SUM(amount_nanos), 0) FROM ledger_entry WHERE key_id = :keyId")
     long balance(long keyId);
+
+    /** Per key, what top-ups and corrections added to its balance. */
+    @SqlQuery("SELECT key_id, SUM(amount_nanos) AS amount FROM ledger_entry WHERE kind <> 'cost' GROUP BY key_id")
+    @KeyColumn("key_id")
+    @ValueColumn("amount")
+    Map<Long, Long> credits();
+
+    /** Per key, what costs took from its balance (a positive number). */
+    @SqlQuery("SELECT key_id, -SUM(amount_nanos) AS amount FROM ledger_entry WHERE kind = 'cost' GROUP BY key_id")
+    @KeyColumn("key_id")
+    @ValueColumn("amount")
+    Map<Long, Long> charges();
 }

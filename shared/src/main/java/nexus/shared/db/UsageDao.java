@@ -1,8 +1,11 @@
 package nexus.shared.db;
 
 import java.util.List;
+import java.util.Map;
 
+import org.jdbi.v3.sqlobject.config.KeyColumn;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
+import org.jdbi.v3.sqlobject.config.ValueColumn;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /** SQL for {@code usage}: the rows and the sums for the admin's stats ({@link UsageInserts} writes them). Thread-safe. */
@@ -34,6 +37,13 @@ public interface UsageDao {
 
     @SqlQuery("SELECT model, " + SUMS + " FROM usage GROUP BY model ORDER BY model")
     List<ModelUsage> byModel();
+
+    /** Per issued key, what its calls since then cost. */
+    @SqlQuery("SELECT key_id, SUM(cost_nanos) AS amount FROM usage WHERE key_id IS NOT NULL"
+            + " AND created_at_millis >= :sinceMillis GROUP BY key_id")
+    @KeyColumn("key_id")
+    @ValueColumn("amount")
+    Map<Long, Long> spendByKeySince(long sinceMillis);
 
     @SqlQuery("SELECT " + SUMS + " FROM usage WHERE conversation_id = :conversationId")
     UsageTotals conversationTotals(String conversationId);

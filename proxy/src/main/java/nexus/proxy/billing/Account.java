@@ -1,0 +1,93 @@
+package nexus.proxy.billing;
+
+import java.time.YearMonth;
+
+import nexus.shared.db.ApiKey;
+import nexus.shared.error.ApiError;
+import nexus.shared.error.ErrorCode;
+import nexus.shared.money.Money;
+
+/**
+ * One issued key's money as the proxy holds it: what the ledger credited (top-ups, corrections), what costs took
+ * from the balance, what running requests have reserved, and this month's spend. The proxy is the only writer of
+ * costs for its database, so this is authoritative; the admin's credits are re-read on each configuration change.
+ * Every check and change is one short critical section, so concurrent admissions never overspend. Thread-safe.
+ */
+final class Account {
+
+    private final long keyId;
+    private boolean metered;
+    private Long capNanos;
+    private long credits;
+    private long charged;
+    private long reserved;
+    private YearMonth month;
+    private long monthSpend;
+
+    long keyId() {
+        return keyId;
+    }
+
+    Account(long keyId, long charged, YearMonth month, long monthSpend) {
+        this.keyId = keyId;
+        this.charged = charged;
+        this.month = month;
+        this.monthSpend = monthSpend;
+    }
+
+    /** Takes the admin's settings and the ledger's credits as they are now committed. */
+    synchronized void configure(ApiKey key, long credits) {
+        this.metered = key.metered();
+        this.capNanos = key.monthlySpendCapNanos();
+        this.credits = credits;
+    }
+
+    /**
+     * Reserves a request's worst-case cost: 402 when the balance less what is reserved cannot cover it, or when this
+     * month's spend and reservations would pass the cap. Returns the balance before the call (null when unmetered).
+     */
+    synchronized Long reserve(long worstNanos, YearMonth now) {
+        roll(now);
+        Long balance = metered ? credits - charged : null;
+        if (metered && worstNanos > 0 && balance - reserved < worstNanos) {
+            throw ApiError.of(ErrorCode.INSUFFICIENT_BALANCE, null, "The balance of this key ("
+                    + Money.format(balance - reserved) + " available) cannot cover this request (up to "
+                    + Money.format(worstNanos) + "); top it up or ask for fewer tokens.");
+        }
+        if (capNanos != null && worstNanos > 0 && monthSpend + reserved + worstNanos > capNanos) {
+            throw ApiError.of(ErrorCode.SPEND_CAP_EXCEEDED, null, "This key's monthly spend cap of "
+                    + Money.format(capNanos) + " is reached (spent " + Money.format(monthSpend) + ", reserved "
+                    + Money.format(reserved) + ", this request up to " + Money.format(worstNanos)
+                    + "); it resets on " + now.plusMonths(1).atDay(1) + "T00:00:00Z.");
+        }
+        reserved += worstNanos;
+        return balance;
+    }
+
+    /** Replaces a reservation by the real cost; answers the charge with the balance it left. */
+    synchronized Charge settle(long reservedNanos, long costNanos, YearMonth now, boolean priced, String currency) {
+        roll(now);
+        reserved -= reservedNanos;
+        monthSpend += costNanos;
+        if (metered) {
+            charged += costNanos;
+        }
+        return new Charge(costNanos, metered ? credits - charged : null, metered, priced || metered, currency);
+    }
+
+    /** Balance, reservations, this month's spend and cap, as one consistent reading. */
+    synchronized Standing standing(YearMonth now) {
+        roll(now);
+        return new Standing(keyId, metered ? credits - charged : null, reserved, monthSpend, capNanos);
+    }
+
+    /** A key's money at one moment, for {@code GET /v1/balance}. */
+    record Standing(long keyId, Long balanceNanos, long reservedNanos, long monthSpendNanos, Long capNanos) {}
+
+    private void roll(YearMonth now) {
+        if (!now.equals(month)) {
+            month = now;
+            monthSpend = 0;
+        }
+    }
+}

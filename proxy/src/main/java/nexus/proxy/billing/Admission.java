@@ -1,0 +1,73 @@
+package nexus.proxy.billing;
+
+import java.time.Clock;
+import java.util.function.BiConsumer;
+
+import nexus.proxy.usage.TokenUsage;
+import nexus.shared.db.ModelPrices;
+import nexus.shared.money.Money;
+
+/**
+ * The money side of one admitted call: what it reserved of its key's account (nothing for a personalized key), and,
+ * once it ended, what it cost. The first {@link #settle} fixes the charge; later ones answer the same, so the stream
+ * that shows the cost and the usage row that records it agree. Thread-safe.
+ */
+public final class Admission {
+
+    private final Account account;
+    private final long reservedNanos;
+    private final Long balanceBeforeNanos;
+    private final Clock clock;
+    private final String currency;
+    private Charge charge;
+
+    Admission(Account account, long reservedNanos, Long balanceBeforeNanos, Clock clock, String currency) {
+        this.account = account;
+        this.reservedNanos = reservedNanos;
+        this.balanceBeforeNanos = balanceBeforeNanos;
+        this.clock = clock;
+        this.currency = currency;
+    }
+
+    /** A call made with a personalized key: priced, never limited. */
+    static Admission unlimited(Clock clock, String currency) {
+        return new Admission(null, 0, null, clock, currency);
+    }
+
+    /** The charge the call was settled with, or {@link Charge#NONE} before it ended. */
+    public synchronized Charge charge() {
+        return charge == null ? Charge.NONE : charge;
+    }
+
+    /** The key's balance before the call, or null when it has none: the {@code X-Nexus-Balance} header. */
+    public Long balanceBeforeNanos() {
+        return balanceBeforeNanos;
+    }
+
+    /** Sets {@code X-Nexus-Balance} when the key has a balance. */
+    public void writeBalance(BiConsumer<String, String> header) {
+        if (balanceBeforeNanos != null) {
+            header.accept(Charge.BALANCE_HEADER, Money.format(balanceBeforeNanos));
+        }
+    }
+
+    /** The issued key's id, or null for a personalized key. */
+    public Long keyId() {
+        return account == null ? null : account.keyId();
+    }
+
+    /**
+     * Ends the call: its cost from the tokens it used (when {@code billable}; a failed call the upstream reported no
+     * usage for costs nothing) replaces the reservation. Idempotent.
+     */
+    public synchronized Charge settle(ModelPrices prices, TokenUsage used, long images, long videoSeconds,
+                                      boolean billable) {
+        if (charge == null) {
+            long cost = billable ? prices.costNanos(used.promptTokens(), used.completionTokens(),
+                    used.cacheReadTokens(), used.cacheCreationTokens(), images, videoSeconds) : 0;
+            charge = account == null ? new Charge(cost, null, false, prices.priced(), currency)
+                    : account.settle(reservedNanos, cost, Accounts.month(clock), prices.priced(), currency);
+        }
+        return charge;
+    }
+}

@@ -1,0 +1,68 @@
+package nexus.proxy.billing;
+
+import java.time.Clock;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import nexus.proxy.chat.ChatRequest;
+import nexus.proxy.routing.Caller;
+import nexus.proxy.routing.Target;
+import nexus.proxy.usage.TokenCounter;
+import nexus.shared.db.ApiKey;
+
+/**
+ * Admits calls against their key's money: a key with a balance or a monthly cap reserves the call's worst-case cost
+ * (the prompt's estimated tokens at the input price, the most output tokens it may ask for at the output price, per
+ * image and per call prices) or is refused with 402. Thread-safe.
+ */
+public final class Billing {
+
+    private final Accounts accounts;
+    private final TokenCounter tokens;
+    private final Clock clock;
+    private final String currency;
+
+    public Billing(Accounts accounts, TokenCounter tokens, Clock clock, String currency) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.clock = clock;
+        this.currency = currency;
+    }
+
+    /** A chat call: its messages' tokens, and {@code max_completion_tokens} or {@code max_tokens} if it sets one. */
+    public Admission admitChat(Caller caller, Target target, ChatRequest request) {
+        return admit(caller, target, () -> tokens.countPrompt(request.messages(), target.model()),
+                maxOutputTokens(request.body(), target), 0, 0);
+    }
+
+    /** What a request lets the answer have ({@code max_completion_tokens}, {@code max_tokens}), else the model's. */
+    public static long maxOutputTokens(JsonNode body, Target target) {
+        for (String field : new String[] {"max_completion_tokens", "max_tokens", "max_output_tokens"}) {
+            JsonNode value = body.get(field);
+            if (value != null && value.canConvertToLong() && value.asLong() > 0) {
+                return value.asLong();
+            }
+        }
+        return target.maxOutputTokens();
+    }
+
+    /**
+     * @param promptTokens counted only when a reservation needs it (the tokenizer is not free)
+     * @param maxOutputTokens what the request allows the answer, else the model's {@code max_output_tokens}
+     */
+    public Admission admit(Caller caller, Target target, LongSupplier promptTokens, long maxOutputTokens, long images,
+                           long videoSeconds) {
+        ApiKey key = caller.key();
+        if (key == null) {
+            return Admission.unlimited(clock, currency);
+        }
+        Account account = accounts.of(key.id());
+        long worst = 0;
+        if (key.metered() || key.monthlySpendCapNanos() != null) {
+            worst = target.prices().costNanos(promptTokens.getAsLong(), maxOutputTokens, 0, 0, images, videoSeconds);
+        }
+        Long balance = account.reserve(worst, Accounts.month(clock));
+        return new Admission(account, worst, balance, clock, currency);
+    }
+}
