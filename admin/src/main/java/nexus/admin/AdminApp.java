@@ -27,7 +27,7 @@ public final class AdminApp {
         ObjectMapper mapper = Json.newMapper();
         var providers = new ProviderController(new ProviderService(database, clock), mapper);
         var models = new ProviderModelController(new ProviderModelService(database, clock), mapper);
-        var stats = new StatsController(new StatsService(database));
+        var stats = new StatsController(new StatsService(database, config.currency()));
         var token = new AdminToken(config.adminToken());
 
         return Javalin.create(javalin -> {
