@@ -12,6 +12,7 @@ import nexus.admin.provider.ProviderModelService;
 import nexus.admin.provider.ProviderService;
 import nexus.admin.stats.StatsController;
 import nexus.admin.stats.StatsService;
+import nexus.admin.stats.UsageReportService;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.Database;
 import nexus.shared.http.JettyEdge;
@@ -27,7 +28,8 @@ public final class AdminApp {
         ObjectMapper mapper = Json.newMapper();
         var providers = new ProviderController(new ProviderService(database, clock), mapper);
         var models = new ProviderModelController(new ProviderModelService(database, clock), mapper);
-        var stats = new StatsController(new StatsService(database, config.currency()));
+        var stats = new StatsController(new StatsService(database, config.currency()),
+                new UsageReportService(database, clock, config.currency()), mapper);
         var token = new AdminToken(config.adminToken());
 
         return Javalin.create(javalin -> {
@@ -59,6 +61,8 @@ public final class AdminApp {
 
             javalin.routes.get("/stats/total", stats::total);
             javalin.routes.get("/stats/conversation/{conversation_id}", stats::conversation);
+            javalin.routes.get("/stats/usage", stats::usage);
+            javalin.routes.get("/keys/{id}/usage", stats::keyUsage);
         });
     }
 
