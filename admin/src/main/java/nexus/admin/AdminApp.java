@@ -13,6 +13,7 @@ import nexus.admin.provider.ProviderModelService;
 import nexus.admin.provider.ProviderService;
 import nexus.admin.stats.StatsController;
 import nexus.admin.stats.StatsService;
+import nexus.admin.stats.UsageReportService;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.Database;
 import nexus.shared.http.JettyEdge;
@@ -28,7 +29,8 @@ public final class AdminApp {
         ObjectMapper mapper = Json.newMapper();
         var providers = new ProviderController(new ProviderService(database, clock), mapper);
         var models = new ProviderModelController(new ProviderModelService(database, clock, config.currency()), mapper);
-        var stats = new StatsController(new StatsService(database));
+        var stats = new StatsController(new StatsService(database, config.currency()),
+                new UsageReportService(database, clock, config.currency()), mapper);
         var keys = new KeyController(database, clock, config.currency(), mapper);
         var token = new AdminToken(config.adminToken());
 
@@ -72,6 +74,8 @@ public final class AdminApp {
 
             javalin.routes.get("/stats/total", stats::total);
             javalin.routes.get("/stats/conversation/{conversation_id}", stats::conversation);
+            javalin.routes.get("/stats/usage", stats::usage);
+            javalin.routes.get("/keys/{id}/usage", stats::keyUsage);
         });
     }
 

@@ -28,6 +28,7 @@ import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamWatchdog;
+import nexus.proxy.usage.OwnUsageHandler;
 import nexus.proxy.usage.TokenCounter;
 import nexus.proxy.usage.UsageRecorder;
 import nexus.proxy.video.SeedVideosHandler;
@@ -78,6 +79,7 @@ public final class ProxyApp implements AutoCloseable {
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
         var models = new ModelsHandler(routing);
+        var ownUsage = new OwnUsageHandler(routing, database, clock, config.currency());
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
         Function<Endpoint, Handler> handler = endpoint -> guard.apply(
                 new EndpointHandler(endpoint, routing, endpoints, mapper, clock, bodies));
@@ -111,6 +113,9 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.get("/v1/models", models);
             javalin.routes.get("/models", models);
             javalin.routes.get("/api/proxy/models", models);
+            javalin.routes.get("/v1/usage", ownUsage);
+            javalin.routes.get("/usage", ownUsage);
+            javalin.routes.get("/api/proxy/usage", ownUsage);
             javalin.routes.post("/v1/embeddings", embeddings);
             javalin.routes.post("/embeddings", embeddings);
             javalin.routes.post("/api/proxy/embeddings", embeddings);

@@ -45,11 +45,12 @@ public final class ProxyServer implements AutoCloseable {
     private final ProxyApp app;
     private final OkHttpClient client = new OkHttpClient.Builder().readTimeout(Duration.ofSeconds(30)).build();
 
-    private ProxyServer(NexusConfig config, UnaryOperator<OkHttpClient> upstreamClient, Duration busyTimeout) {
+    private ProxyServer(NexusConfig config, UnaryOperator<OkHttpClient> upstreamClient, Duration busyTimeout,
+                        Clock clock) {
         this.config = config;
         this.database = Database.open(config.databaseFile(), busyTimeout);
         this.upstreamHttp = upstreamClient.apply(UpstreamHttp.client(config));
-        this.app = ProxyApp.create(config, database, upstreamHttp, Clock.systemUTC()).start("127.0.0.1", 0);
+        this.app = ProxyApp.create(config, database, upstreamHttp, clock).start("127.0.0.1", 0);
     }
 
     /** A proxy with the test defaults under {@code dir}. */
@@ -59,17 +60,22 @@ public final class ProxyServer implements AutoCloseable {
 
     /** A proxy with a config of the test's own making. */
     public static ProxyServer start(NexusConfig config) {
-        return new ProxyServer(config, UnaryOperator.identity(), Database.DEFAULT_BUSY_TIMEOUT);
+        return new ProxyServer(config, UnaryOperator.identity(), Database.DEFAULT_BUSY_TIMEOUT, Clock.systemUTC());
     }
 
     /** A proxy over a database that waits at most {@code busyTimeout} for another connection's lock. */
     public static ProxyServer start(NexusConfig config, Duration busyTimeout) {
-        return new ProxyServer(config, UnaryOperator.identity(), busyTimeout);
+        return new ProxyServer(config, UnaryOperator.identity(), busyTimeout, Clock.systemUTC());
+    }
+
+    /** A proxy whose clock is {@code clock} (what "today" is, and the time its rows carry). */
+    public static ProxyServer start(NexusConfig config, Clock clock) {
+        return new ProxyServer(config, UnaryOperator.identity(), Database.DEFAULT_BUSY_TIMEOUT, clock);
     }
 
     /** The same, its upstream client changed by {@code upstreamClient} (to trust a test certificate, say). */
     public static ProxyServer start(NexusConfig config, UnaryOperator<OkHttpClient> upstreamClient) {
-        return new ProxyServer(config, upstreamClient, Database.DEFAULT_BUSY_TIMEOUT);
+        return new ProxyServer(config, upstreamClient, Database.DEFAULT_BUSY_TIMEOUT, Clock.systemUTC());
     }
 
     public NexusConfig config() {

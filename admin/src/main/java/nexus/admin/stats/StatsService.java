@@ -10,16 +10,18 @@ import nexus.shared.error.ErrorCode;
 public final class StatsService {
 
     private final Database database;
+    private final String currency;
 
-    public StatsService(Database database) {
+    public StatsService(Database database, String currency) {
         this.database = database;
+        this.currency = currency;
     }
 
     /** Everything ever recorded, in total, by provider and by model, read in one transaction so the sums agree. */
     public TotalStatsView total() {
         return database.inReadTransaction(handle -> {
             UsageDao usage = handle.attach(UsageDao.class);
-            return TotalStatsView.of(usage.totals(), usage.byProvider(), usage.byModel());
+            return TotalStatsView.of(usage.totals(), usage.byProvider(), usage.byModel(), currency);
         });
     }
 
@@ -32,7 +34,8 @@ public final class StatsService {
                 throw ApiError.of(ErrorCode.NOT_FOUND, "conversation_id",
                         "Conversation '" + conversationId + "' not found.");
             }
-            return ConversationStatsView.of(conversationId, totals, usage.conversationByModel(conversationId));
+            return ConversationStatsView.of(conversationId, totals, usage.conversationByModel(conversationId),
+                    currency);
         });
     }
 }

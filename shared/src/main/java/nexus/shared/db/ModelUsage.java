@@ -1,4 +1,5 @@
 package nexus.shared.db;
 
-/** Usage sums for one model name. */
-public record ModelUsage(String model, long requests, long promptTokens, long completionTokens, long totalTokens) {}
+/** Usage sums and cost (nano-units) for one model name. */
+public record ModelUsage(String model, long requests, long promptTokens, long completionTokens, long totalTokens,
+                         long costNanos) {}

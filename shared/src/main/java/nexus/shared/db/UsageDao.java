@@ -22,7 +22,12 @@ public interface UsageDao {
             + " EXISTS (SELECT 1 FROM ledger_entry WHERE ledger_entry.request_id = usage.request_id) AS billed_to_balance";
 
     String SUMS = "COUNT(*) AS requests, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,"
-            + " COALESCE(SUM(completion_tokens), 0) AS completion_tokens, COALESCE(SUM(total_tokens), 0) AS total_tokens";
+            + " COALESCE(SUM(completion_tokens), 0) AS completion_tokens, COALESCE(SUM(total_tokens), 0) AS total_tokens,"
+            + " COALESCE(SUM(cost_nanos), 0) AS cost_nanos";
+
+    /** A provider's name as it is now; a deleted provider keeps the name its last row recorded. */
+    String PROVIDER_NAME = "COALESCE((SELECT name FROM provider WHERE provider.id = usage.provider_id),"
+            + " MAX(provider_name)) AS provider_name";
 
     @SqlQuery("SELECT " + COLUMNS + " FROM usage ORDER BY id")
     List<Usage> listAll();
@@ -31,8 +36,7 @@ public interface UsageDao {
     UsageTotals totals();
 
     /** Named as the provider is named now; a deleted provider keeps the name its last row recorded. */
-    @SqlQuery("SELECT provider_id, COALESCE((SELECT name FROM provider WHERE provider.id = usage.provider_id),"
-            + " MAX(provider_name)) AS provider_name, " + SUMS + " FROM usage GROUP BY provider_id ORDER BY provider_id")
+    @SqlQuery("SELECT provider_id, " + PROVIDER_NAME + ", " + SUMS + " FROM usage GROUP BY provider_id ORDER BY provider_id")
     List<ProviderUsage> byProvider();
 
     @SqlQuery("SELECT model, " + SUMS + " FROM usage GROUP BY model ORDER BY model")

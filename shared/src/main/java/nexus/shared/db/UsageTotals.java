@@ -1,4 +1,4 @@
 package nexus.shared.db;
 
-/** Request count and token sums over a set of usage rows. */
-public record UsageTotals(long requests, long promptTokens, long completionTokens, long totalTokens) {}
+/** Request count, token sums and cost (nano-units) over a set of usage rows. */
+public record UsageTotals(long requests, long promptTokens, long completionTokens, long totalTokens, long costNanos) {}

@@ -139,12 +139,12 @@ class DatabaseTest {
                 row("r2", providerId, "gpt-4", "c1", 1, 2, UsageSource.ESTIMATED),
                 row("r3", 99, "other", "c2", 0, 0, UsageSource.MISSING)));
 
-        assertThat(usage.totals()).isEqualTo(new UsageTotals(3, 11, 7, 18));
+        assertThat(usage.totals()).isEqualTo(new UsageTotals(3, 11, 7, 18, 0));
         assertThat(usage.byProvider()).containsExactly(
-                new ProviderUsage(providerId, "OpenAI", 2, 11, 7, 18),
-                new ProviderUsage(99, "gone", 1, 0, 0, 0));
+                new ProviderUsage(providerId, "OpenAI", 2, 11, 7, 18, 0),
+                new ProviderUsage(99, "gone", 1, 0, 0, 0, 0));
         assertThat(usage.byModel()).extracting(ModelUsage::model).containsExactly("gpt-4", "other");
-        assertThat(usage.conversationTotals("c1")).isEqualTo(new UsageTotals(2, 11, 7, 18));
+        assertThat(usage.conversationTotals("c1")).isEqualTo(new UsageTotals(2, 11, 7, 18, 0));
         assertThat(usage.conversationTotals("nope").requests()).isZero();
         assertThat(usage.listAll()).extracting(Usage::usageSource)
                 .containsExactly(UsageSource.REPORTED, UsageSource.ESTIMATED, UsageSource.MISSING);

@@ -1,0 +1,64 @@
+package nexus.admin.stats;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+import org.jdbi.v3.core.Handle;
+
+import nexus.shared.db.UsageRange;
+import nexus.shared.db.UsageReportDao;
+import nexus.shared.error.ApiError;
+import nexus.shared.usage.DayLine;
+import nexus.shared.usage.ModelLine;
+import nexus.shared.usage.UsageWindow;
+
+/** How {@code GET /stats/usage} groups its lines, with the columns each line names itself by. */
+enum GroupBy {
+    DAY("day"),
+    MODEL("model"),
+    PROVIDER("provider_id", "provider_name"),
+    KEY("key_id", "key_name");
+
+    /** The columns every line has after its own names. */
+    private static final List<String> SUMS = List.of("requests", "prompt_tokens", "completion_tokens", "total_tokens",
+            "cost");
+
+    private final List<String> names;
+
+    GroupBy(String... names) {
+        this.names = List.of(names);
+    }
+
+    /** The value of {@code group_by}: absent is by day; anything but a grouping's name is a 400 naming it. */
+    static GroupBy named(String value) {
+        if (value == null) {
+            return DAY;
+        }
+        return Stream.of(values()).filter(group -> group.wireName().equals(value)).findFirst()
+                .orElseThrow(() -> ApiError.invalidRequest(
+                        "'group_by' must be one of day, model, provider, key.", "group_by"));
+    }
+
+    String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** A line's columns, in order, as the JSON lines name their fields. */
+    List<String> columns() {
+        return Stream.concat(names.stream(), SUMS.stream()).toList();
+    }
+
+    /** The lines of the window's rows in this grouping, read on a handle in a read transaction. */
+    List<?> lines(Handle handle, UsageWindow window) {
+        UsageReportDao usage = handle.attach(UsageReportDao.class);
+        UsageRange range = window.allRows();
+        String condition = range.condition();
+        return switch (this) {
+            case DAY -> DayLine.everyDay(window, usage.byDay(condition, range));
+            case MODEL -> usage.byModel(condition, range).stream().map(ModelLine::of).toList();
+            case PROVIDER -> usage.byProvider(condition, range).stream().map(ProviderStatsView::of).toList();
+            case KEY -> usage.byKey(condition, range).stream().map(KeyStatsView::of).toList();
+        };
+    }
+}
