@@ -15,11 +15,12 @@ import nexus.shared.error.ApiError;
 /**
  * A client's Anthropic Messages request (https://docs.claude.com/en/api/messages): its bytes and the JSON object kept
  * whole, and the fields Nexus reads. Parsing checks the envelope every provider kind needs (required fields,
- * types, roles); content blocks are left to whoever reads them. Immutable after parsing.
+ * types, roles); content blocks are left to whoever reads them. A {@code system} message inside {@code messages}
+ * (Anthropic's mid-conversation system message) holds a string or text blocks. Immutable after parsing.
  */
 public final class MessagesRequest {
 
-    private static final Set<String> ROLES = Set.of("user", "assistant");
+    private static final Set<String> ROLES = Set.of("user", "assistant", "system");
     private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
 
     private final byte[] rawBody;
@@ -87,10 +88,15 @@ public final class MessagesRequest {
             if (!message.isObject()) {
                 throw invalid(path, "must be an object with 'role' and 'content'.");
             }
-            if (!ROLES.contains(message.path("role").asText(null))) {
-                throw invalid(path + ".role", "must be 'user' or 'assistant'.");
+            String role = message.path("role").asText(null);
+            if (!ROLES.contains(role)) {
+                throw invalid(path + ".role", "must be 'user', 'assistant' or 'system'.");
             }
-            requireContent(message.get("content"), path + ".content");
+            if (role.equals("system")) {
+                requireSystemContent(message.get("content"), path + ".content");
+            } else {
+                requireContent(message.get("content"), path + ".content");
+            }
         }
     }
 
@@ -113,16 +119,26 @@ public final class MessagesRequest {
     }
 
     private static void requireSystem(JsonNode system) {
-        if (absent(system) || system.isTextual()) {
+        if (!absent(system)) {
+            requireSystemContent(system, "system");
+        }
+    }
+
+    /** A string, or an array of text blocks: the top-level {@code system} and a system message's content. */
+    private static void requireSystemContent(JsonNode content, String path) {
+        if (absent(content)) {
+            throw invalid(path, "Field required.");
+        }
+        if (content.isTextual()) {
             return;
         }
-        if (!system.isArray()) {
-            throw invalid("system", "must be a string or an array of text blocks.");
+        if (!content.isArray()) {
+            throw invalid(path, "must be a string or an array of text blocks.");
         }
-        for (int index = 0; index < system.size(); index++) {
-            JsonNode block = system.get(index);
+        for (int index = 0; index < content.size(); index++) {
+            JsonNode block = content.get(index);
             if (!"text".equals(block.path("type").asText(null)) || !block.path("text").isTextual()) {
-                throw invalid("system." + index, "must be a text block: {\"type\":\"text\",\"text\":…}.");
+                throw invalid(path + "." + index, "must be a text block: {\"type\":\"text\",\"text\":…}.");
             }
         }
     }

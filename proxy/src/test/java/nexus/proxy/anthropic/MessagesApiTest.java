@@ -267,8 +267,11 @@ class MessagesApiTest {
                 Arguments.of("no max_tokens", "{\"model\":\"gpt-4\"," + hi + "}", "max_tokens"),
                 Arguments.of("max_tokens a string", "{\"model\":\"gpt-4\",\"max_tokens\":\"10\"," + hi + "}",
                         "max_tokens"),
-                Arguments.of("a system role", "{\"model\":\"gpt-4\",\"max_tokens\":10,"
-                        + "\"messages\":[{\"role\":\"system\",\"content\":\"Hi\"}]}", "messages.0.role"),
+                Arguments.of("a tool role", "{\"model\":\"gpt-4\",\"max_tokens\":10,"
+                        + "\"messages\":[{\"role\":\"tool\",\"content\":\"Hi\"}]}", "messages.0.role"),
+                Arguments.of("an image in a system message", "{\"model\":\"gpt-4\",\"max_tokens\":10,"
+                        + "\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"image\"}]}]}",
+                        "messages.0.content.0"),
                 Arguments.of("content a number", "{\"model\":\"gpt-4\",\"max_tokens\":10,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":5}]}", "messages.0.content"),
                 Arguments.of("stream a string", "{\"model\":\"gpt-4\",\"max_tokens\":10,\"stream\":\"yes\"," + hi + "}",
@@ -335,7 +338,7 @@ class MessagesApiTest {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
         Reply unknownPath;
         try (Response response = gateway.proxy().execute(
-                gateway.proxy().postWithHeaders("/v1/messages/count_tokens", HELLO, "x-api-key", KEY))) {
+                gateway.proxy().postWithHeaders("/v1/messages/unknown", HELLO, "x-api-key", KEY))) {
             unknownPath = Reply.of(response);
         }
 
