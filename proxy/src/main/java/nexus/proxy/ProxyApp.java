@@ -14,6 +14,7 @@ import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.anthropic.CountTokensHandler;
 import nexus.proxy.anthropic.MessagesHandler;
 import nexus.proxy.anthropic.MessagesRelay;
 import nexus.proxy.chat.ChatCompletionsHandler;
@@ -74,6 +75,7 @@ public final class ProxyApp implements AutoCloseable {
         var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies));
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
+        var countTokens = guard.apply(new CountTokensHandler(routing, clients, watchdog, mapper, tokens, clock, bodies));
         var models = new ModelsHandler(routing);
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
         Function<Endpoint, Handler> handler = endpoint -> guard.apply(
@@ -105,6 +107,7 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/chat/completions", completions);
             javalin.routes.post("/api/proxy/chat/completions", completions);
             javalin.routes.post("/v1/messages", anthropicMessages);
+            javalin.routes.post("/v1/messages/count_tokens", countTokens);
             javalin.routes.get("/v1/models", models);
             javalin.routes.get("/models", models);
             javalin.routes.get("/api/proxy/models", models);

@@ -53,8 +53,7 @@ public final class MessagesHandler implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        Incoming incoming = Incoming.read(ctx, routing, clock, bodies,
-                request -> apiKey(request.header(API_KEY_HEADER), request.header(Header.AUTHORIZATION)));
+        Incoming incoming = incoming(ctx, routing, clock, bodies);
         MessagesRequest request = MessagesRequest.parse(incoming.body(), mapper);
         Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT);
         switch (target.provider().kind()) {
@@ -88,6 +87,12 @@ public final class MessagesHandler implements Handler {
                     messageId, target.model(), request.stopSequences(), mapper).toString()
                     .getBytes(StandardCharsets.UTF_8));
         }
+    }
+
+    /** The start of a request to an Anthropic endpoint: the key from {@code x-api-key} or a Bearer authorization. */
+    static Incoming incoming(Context ctx, RoutingTable routing, Clock clock, BodyReader bodies) {
+        return Incoming.read(ctx, routing, clock, bodies,
+                request -> apiKey(request.header(API_KEY_HEADER), request.header(Header.AUTHORIZATION)));
     }
 
     /** The key from {@code x-api-key}, as Anthropic's SDKs send it, else from {@code Authorization: Bearer}. */

@@ -40,6 +40,15 @@ public final class MessagesRequest {
 
     /** Parses and validates a request body; every problem is a 400 whose message starts with the field's path. */
     public static MessagesRequest parse(byte[] rawBody, ObjectMapper mapper) {
+        return parse(rawBody, mapper, true);
+    }
+
+    /** The same for a token count ({@code /v1/messages/count_tokens}), which has no {@code max_tokens}. */
+    static MessagesRequest parseForCounting(byte[] rawBody, ObjectMapper mapper) {
+        return parse(rawBody, mapper, false);
+    }
+
+    private static MessagesRequest parse(byte[] rawBody, ObjectMapper mapper, boolean maxTokensRequired) {
         ObjectNode body = JsonBody.parseObject(rawBody, mapper);
         JsonNode model = body.get("model");
         if (absent(model)) {
@@ -49,10 +58,11 @@ public final class MessagesRequest {
             throw invalid("model", "must be a non-empty string.");
         }
         JsonNode maxTokens = body.get("max_tokens");
-        if (absent(maxTokens)) {
+        if (absent(maxTokens) && maxTokensRequired) {
             throw invalid("max_tokens", "Field required.");
         }
-        if (!maxTokens.isIntegralNumber() || !maxTokens.canConvertToInt() || maxTokens.intValue() < 1) {
+        if (!absent(maxTokens)
+                && (!maxTokens.isIntegralNumber() || !maxTokens.canConvertToInt() || maxTokens.intValue() < 1)) {
             throw invalid("max_tokens", "must be an integer of at least 1.");
         }
         requireMessages(body.get("messages"));
