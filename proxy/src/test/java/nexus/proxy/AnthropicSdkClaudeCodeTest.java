@@ -71,6 +71,7 @@ class AnthropicSdkClaudeCodeTest {
                 .addMessage(system("Answer in French from now on.")).addUserMessage("How are you?").build());
 
         assertThat(message.content().getFirst().asText().text()).isEqualTo("Bien, merci.");
+        assertThat(message.id()).startsWith("msg_");
         RecordedRequest sent = upstream.takeRequest(5, TimeUnit.SECONDS);
         JsonNode messages = Sse.tree(sent.getBody().utf8()).path("messages");
         assertThat(messages).extracting(turn -> turn.path("role").asText())

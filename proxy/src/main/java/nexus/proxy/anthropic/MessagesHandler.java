@@ -10,6 +10,7 @@ import io.javalin.http.Header;
 
 import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
+import nexus.proxy.RequestIds;
 import nexus.proxy.chat.ChatCall;
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChatRequest;
@@ -33,6 +34,8 @@ public final class MessagesHandler implements Handler {
     static final String API_KEY_HEADER = "x-api-key";
     static final String VERSION_HEADER = "anthropic-version";
     static final String BETA_HEADER = "anthropic-beta";
+    /** Where Anthropic's SDKs read a request's id from (as {@code _request_id}); X-Request-Id carries it too. */
+    static final String REQUEST_ID_HEADER = "request-id";
 
     private final RoutingTable routing;
     private final ChatService chat;
@@ -89,10 +92,15 @@ public final class MessagesHandler implements Handler {
         }
     }
 
-    /** The start of a request to an Anthropic endpoint: the key from {@code x-api-key} or a Bearer authorization. */
+    /**
+     * The start of a request to an Anthropic endpoint: the key from {@code x-api-key} or a Bearer authorization, and
+     * the request's id also as {@code request-id}, errors included.
+     */
     static Incoming incoming(Context ctx, RoutingTable routing, Clock clock, BodyReader bodies) {
-        return Incoming.read(ctx, routing, clock, bodies,
-                request -> apiKey(request.header(API_KEY_HEADER), request.header(Header.AUTHORIZATION)));
+        return Incoming.read(ctx, routing, clock, bodies, request -> {
+            request.header(REQUEST_ID_HEADER, request.res().getHeader(RequestIds.HEADER));
+            return apiKey(request.header(API_KEY_HEADER), request.header(Header.AUTHORIZATION));
+        });
     }
 
     /** The key from {@code x-api-key}, as Anthropic's SDKs send it, else from {@code Authorization: Bearer}. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
@@ -72,8 +73,10 @@ class MessagesApiTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("application/json");
-        assertThat(Sse.tree(reply.body())).isEqualTo(Sse.tree("""
-                {"id":"chatcmpl-upstream-1","type":"message","role":"assistant","model":"gpt-4",
+        ObjectNode message = (ObjectNode) Sse.tree(reply.body());
+        assertThat(message.remove("id").asText()).startsWith("msg_");
+        assertThat(message).isEqualTo(Sse.tree("""
+                {"type":"message","role":"assistant","model":"gpt-4",
                  "content":[{"type":"text","text":"Hello there"}],"stop_reason":"end_turn","stop_sequence":null,
                  "usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,
                           "output_tokens":3}}"""));
