@@ -108,9 +108,12 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/api/proxy/chat/completions", completions);
             javalin.routes.post("/v1/messages", anthropicMessages);
             javalin.routes.post("/v1/messages/count_tokens", countTokens);
-            javalin.routes.get("/v1/models", models);
-            javalin.routes.get("/models", models);
-            javalin.routes.get("/api/proxy/models", models);
+            javalin.routes.get("/v1/models", models::list);
+            javalin.routes.get("/models", models::list);
+            javalin.routes.get("/api/proxy/models", models::list);
+            javalin.routes.get("/v1/models/<id>", models::retrieve);  // <id>: a model name may hold slashes
+            javalin.routes.get("/models/<id>", models::retrieve);
+            javalin.routes.get("/api/proxy/models/<id>", models::retrieve);
             javalin.routes.post("/v1/embeddings", embeddings);
             javalin.routes.post("/embeddings", embeddings);
             javalin.routes.post("/api/proxy/embeddings", embeddings);

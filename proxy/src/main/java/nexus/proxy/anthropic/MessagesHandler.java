@@ -31,8 +31,8 @@ import nexus.shared.error.ErrorCode;
 public final class MessagesHandler implements Handler {
 
     public static final String ENDPOINT = "messages";
-    static final String API_KEY_HEADER = "x-api-key";
-    static final String VERSION_HEADER = "anthropic-version";
+    public static final String API_KEY_HEADER = "x-api-key";
+    static final String VERSION_HEADER = AnthropicErrors.VERSION_HEADER;
     static final String BETA_HEADER = "anthropic-beta";
     /** Where Anthropic's SDKs read a request's id from (as {@code _request_id}); X-Request-Id carries it too. */
     static final String REQUEST_ID_HEADER = "request-id";
@@ -104,7 +104,7 @@ public final class MessagesHandler implements Handler {
     }
 
     /** The key from {@code x-api-key}, as Anthropic's SDKs send it, else from {@code Authorization: Bearer}. */
-    static String apiKey(String xApiKey, String authorization) {
+    public static String apiKey(String xApiKey, String authorization) {
         if (xApiKey != null && !xApiKey.isBlank()) {
             return xApiKey.strip();
         }
