@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 
 import io.javalin.http.Handler;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import okhttp3.Headers;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.eclipse.jetty.http.HttpVersion;
 import org.eclipse.jetty.io.Connection;
@@ -21,6 +23,7 @@ import nexus.proxy.upstream.UpstreamWatchdog;
  * non-blocking read of at most one byte from the connection: end of stream or a failure means the client is gone.
  * A byte read is the start of the client's next request (pipelined): it is handed back to Jetty's connection, and
  * that client is not looked at again. Costs a request one small object and a thread-local set and removed.
+ * The same client object hands the upstream's rate-limit headers on to the response ({@link RateLimitHeaders}).
  * Thread-safe.
  */
 final class ClientWatch {
@@ -34,7 +37,7 @@ final class ClientWatch {
     /** Wraps a handler so that the upstream calls it makes are cancelled once its client is gone. */
     Handler watching(Handler handler) {
         return ctx -> {
-            try (var serving = watchdog.serving(new HttpClient(ctx.req()))) {
+            try (var serving = watchdog.serving(new HttpClient(ctx.req(), ctx.res()))) {
                 handler.handle(ctx);
             }
         };
@@ -47,12 +50,20 @@ final class ClientWatch {
     private static final class HttpClient implements UpstreamWatchdog.Client {
 
         private final HttpServletRequest request;
+        private final HttpServletResponse response;
         private EndPoint endPoint;
         private Connection.UpgradeTo connection;
         private boolean unknowable;
 
-        HttpClient(HttpServletRequest request) {
+        HttpClient(HttpServletRequest request, HttpServletResponse response) {
             this.request = request;
+            this.response = response;
+        }
+
+        /** On the handler's thread, before its answer is written. */
+        @Override
+        public void upstreamAnswered(Headers headers) {
+            RateLimitHeaders.passOn(headers, response);
         }
 
         @Override

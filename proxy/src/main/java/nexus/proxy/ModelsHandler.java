@@ -3,17 +3,23 @@ package nexus.proxy;
 import java.util.List;
 
 import io.javalin.http.Context;
-import io.javalin.http.Handler;
 import io.javalin.http.Header;
 
-import nexus.proxy.routing.BearerKey;
+import nexus.proxy.anthropic.AnthropicErrors;
+import nexus.proxy.anthropic.MessagesHandler;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.routing.Target;
 import nexus.shared.db.ModelType;
+import nexus.shared.error.ApiError;
 
-/** GET /v1/models: the models the caller's key opens (of one type with {@code ?type=}), in OpenAI's list format. Thread-safe. */
-public final class ModelsHandler implements Handler {
+/**
+ * GET /v1/models and GET /v1/models/{id}: the models the caller's key opens (of one type with {@code ?type=}), in
+ * OpenAI's format, or in Anthropic's when the request carries {@code anthropic-version} as Anthropic's SDKs send it.
+ * The key is read as on /v1/messages: {@code x-api-key} or {@code Authorization: Bearer}. Thread-safe.
+ */
+public final class ModelsHandler {
 
     private final RoutingTable routing;
 
@@ -25,20 +31,46 @@ public final class ModelsHandler implements Handler {
      * One entry of the list; {@code created} is when the provider was added, in seconds; {@code type} (not in OpenAI's
      * format, ignored by its clients) says which endpoints serve the model.
      */
-    public record ModelEntry(String id, String object, long created, String ownedBy, String type) {}
+    public record ModelEntry(String id, String object, long created, String ownedBy, String type) {
+
+        static ModelEntry of(Target target) {
+            return new ModelEntry(target.model(), "model", target.provider().createdAtMillis() / 1000,
+                    target.provider().name(), target.type().wireName());
+        }
+    }
 
     /** OpenAI's list envelope. */
     public record ModelList(String object, List<ModelEntry> data) {}
 
-    @Override
-    public void handle(Context ctx) {
+    /** GET /v1/models. */
+    public void list(Context ctx) {
         Routes routes = routing.current();
-        Caller caller = routes.authenticate(BearerKey.from(ctx.header(Header.AUTHORIZATION)));
-        List<ModelEntry> entries = routes.models(caller, type(ctx.queryParam("type"))).stream()
-                .map(target -> new ModelEntry(target.model(), "model", target.provider().createdAtMillis() / 1000,
-                        target.provider().name(), target.type().wireName()))
-                .toList();
-        ctx.json(new ModelList("list", entries));
+        List<Target> models = routes.models(caller(ctx, routes), type(ctx.queryParam("type")));
+        if (speaksAnthropic(ctx)) {
+            ctx.json(AnthropicModels.page(models));
+        } else {
+            ctx.json(new ModelList("list", models.stream().map(ModelEntry::of).toList()));
+        }
+    }
+
+    /** GET /v1/models/{id}: the model, or 404 model_not_found when the key opens none of that name. */
+    public void retrieve(Context ctx) {
+        Routes routes = routing.current();
+        String id = ctx.pathParam("id");
+        Target model = routes.models(caller(ctx, routes), null).stream()
+                .filter(target -> target.model().equals(id))
+                .findFirst()
+                .orElseThrow(() -> ApiError.modelNotFound(id));
+        ctx.json(speaksAnthropic(ctx) ? AnthropicModels.info(model) : ModelEntry.of(model));
+    }
+
+    private static Caller caller(Context ctx, Routes routes) {
+        return routes.authenticate(MessagesHandler.apiKey(ctx.header(MessagesHandler.API_KEY_HEADER),
+                ctx.header(Header.AUTHORIZATION)));
+    }
+
+    private static boolean speaksAnthropic(Context ctx) {
+        return ctx.header(AnthropicErrors.VERSION_HEADER) != null;
     }
 
     /** The {@code ?type=} filter: null when absent; a type name, else 400. */

@@ -14,6 +14,7 @@ import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.anthropic.CountTokensHandler;
 import nexus.proxy.anthropic.MessagesHandler;
 import nexus.proxy.anthropic.MessagesRelay;
 import nexus.proxy.billing.Accounts;
@@ -78,6 +79,7 @@ public final class ProxyApp implements AutoCloseable {
         var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies));
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
+        var countTokens = guard.apply(new CountTokensHandler(routing, clients, watchdog, mapper, tokens, clock, bodies));
         var models = new ModelsHandler(routing);
         var ownUsage = new OwnUsageHandler(routing, database, clock, config.currency());
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
@@ -110,9 +112,13 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/chat/completions", completions);
             javalin.routes.post("/api/proxy/chat/completions", completions);
             javalin.routes.post("/v1/messages", anthropicMessages);
-            javalin.routes.get("/v1/models", models);
-            javalin.routes.get("/models", models);
-            javalin.routes.get("/api/proxy/models", models);
+            javalin.routes.post("/v1/messages/count_tokens", countTokens);
+            javalin.routes.get("/v1/models", models::list);
+            javalin.routes.get("/models", models::list);
+            javalin.routes.get("/api/proxy/models", models::list);
+            javalin.routes.get("/v1/models/<id>", models::retrieve);  // <id>: a model name may hold slashes
+            javalin.routes.get("/models/<id>", models::retrieve);
+            javalin.routes.get("/api/proxy/models/<id>", models::retrieve);
             javalin.routes.get("/v1/usage", ownUsage);
             javalin.routes.get("/usage", ownUsage);
             javalin.routes.get("/api/proxy/usage", ownUsage);

@@ -18,7 +18,7 @@ import nexus.shared.http.JettyEdge;
 
 /**
  * The only place the proxy turns an exception into a response, never with a trace: OpenAI's error envelope, or
- * Anthropic's on the Anthropic Messages endpoint.
+ * Anthropic's on the Anthropic Messages endpoint and for requests that carry {@code anthropic-version}.
  */
 final class ProxyErrors {
 
@@ -60,7 +60,8 @@ final class ProxyErrors {
         if (error.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
-        ctx.status(error.status()).json(envelope(ctx.path(), error));
+        boolean anthropic = AnthropicErrors.speakAnthropic(ctx.path(), ctx.header(AnthropicErrors.VERSION_HEADER));
+        ctx.status(error.status()).json(anthropic ? AnthropicErrors.envelope(error) : error.toEnvelope());
     }
 
     private static Object envelope(String path, ApiError error) {

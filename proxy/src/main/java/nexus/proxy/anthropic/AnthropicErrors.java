@@ -9,6 +9,8 @@ import nexus.shared.error.ApiError;
  */
 public final class AnthropicErrors {
 
+    /** Sent by Anthropic's SDKs on every request, by OpenAI's never. */
+    public static final String VERSION_HEADER = "anthropic-version";
     private static final String MESSAGES_PATH = "/v1/messages";
 
     private AnthropicErrors() {}
@@ -16,6 +18,11 @@ public final class AnthropicErrors {
     /** True for the paths whose clients speak Anthropic's format, also when the path is unknown or refused. */
     public static boolean speakAnthropic(String path) {
         return path.equals(MESSAGES_PATH) || path.startsWith(MESSAGES_PATH + "/");
+    }
+
+    /** The same, and true too for any request carrying {@code anthropic-version} (null when it has none). */
+    public static boolean speakAnthropic(String path, String anthropicVersion) {
+        return anthropicVersion != null || speakAnthropic(path);
     }
 
     /** The error as Anthropic writes it. */

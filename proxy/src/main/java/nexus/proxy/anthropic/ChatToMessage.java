@@ -22,7 +22,8 @@ final class ChatToMessage {
 
     /**
      * @param used      the tokens the call cost, as recorded (reported, or estimated when the upstream sent none)
-     * @param messageId the id to use when the completion has none
+     * @param messageId the message's id: Nexus's own, {@code msg_…} as Anthropic's clients expect, never the
+     *                  upstream's {@code chatcmpl-…}
      * @param model     the model to name when the completion names none
      */
     static ObjectNode translate(JsonNode completion, TokenUsage used, String messageId, String model,
@@ -30,7 +31,7 @@ final class ChatToMessage {
         JsonNode choice = completion.path("choices").path(0);
         JsonNode answer = choice.path("message");
         ObjectNode message = mapper.createObjectNode();
-        message.put("id", completion.path("id").asText(messageId));
+        message.put("id", messageId);
         message.put("type", "message");
         message.put("role", "assistant");
         message.put("model", completion.path("model").asText(model));

@@ -43,7 +43,7 @@ final class ChunksToEvents {
     private JsonNode matchedStop;
 
     /**
-     * @param messageId the message id when the upstream's chunks carry none
+     * @param messageId the message's id ({@code msg_…}), whatever id the upstream's chunks carry
      * @param model     the model to name when the upstream's chunks name none
      */
     ChunksToEvents(ObjectMapper mapper, String messageId, String model, List<String> stopSequences) {
@@ -110,7 +110,7 @@ final class ChunksToEvents {
         }
         started = true;
         ObjectNode message = event("message_start", events).putObject("message");
-        message.put("id", chunk.path("id").asText(messageId));
+        message.put("id", messageId);
         message.put("type", "message");
         message.put("role", "assistant");
         message.put("model", chunk.path("model").asText(model));

@@ -10,6 +10,7 @@ import io.javalin.http.Header;
 
 import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
+import nexus.proxy.RequestIds;
 import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCall;
 import nexus.proxy.chat.ChatCompletionsHandler;
@@ -31,9 +32,11 @@ import nexus.shared.error.ErrorCode;
 public final class MessagesHandler implements Handler {
 
     public static final String ENDPOINT = "messages";
-    static final String API_KEY_HEADER = "x-api-key";
-    static final String VERSION_HEADER = "anthropic-version";
+    public static final String API_KEY_HEADER = "x-api-key";
+    static final String VERSION_HEADER = AnthropicErrors.VERSION_HEADER;
     static final String BETA_HEADER = "anthropic-beta";
+    /** Where Anthropic's SDKs read a request's id from (as {@code _request_id}); X-Request-Id carries it too. */
+    static final String REQUEST_ID_HEADER = "request-id";
 
     private final RoutingTable routing;
     private final ChatService chat;
@@ -54,8 +57,7 @@ public final class MessagesHandler implements Handler {
 
     @Override
     public void handle(Context ctx) {
-        Incoming incoming = Incoming.read(ctx, routing, clock, bodies,
-                request -> apiKey(request.header(API_KEY_HEADER), request.header(Header.AUTHORIZATION)));
+        Incoming incoming = incoming(ctx, routing, clock, bodies);
         MessagesRequest request = MessagesRequest.parse(incoming.body(), mapper);
         Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT);
         switch (target.provider().kind()) {
@@ -93,8 +95,19 @@ public final class MessagesHandler implements Handler {
         }
     }
 
+    /**
+     * The start of a request to an Anthropic endpoint: the key from {@code x-api-key} or a Bearer authorization, and
+     * the request's id also as {@code request-id}, errors included.
+     */
+    static Incoming incoming(Context ctx, RoutingTable routing, Clock clock, BodyReader bodies) {
+        return Incoming.read(ctx, routing, clock, bodies, request -> {
+            request.header(REQUEST_ID_HEADER, request.res().getHeader(RequestIds.HEADER));
+            return apiKey(request.header(API_KEY_HEADER), request.header(Header.AUTHORIZATION));
+        });
+    }
+
     /** The key from {@code x-api-key}, as Anthropic's SDKs send it, else from {@code Authorization: Bearer}. */
-    static String apiKey(String xApiKey, String authorization) {
+    public static String apiKey(String xApiKey, String authorization) {
         if (xApiKey != null && !xApiKey.isBlank()) {
             return xApiKey.strip();
         }

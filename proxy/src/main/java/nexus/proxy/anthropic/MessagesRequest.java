@@ -15,11 +15,12 @@ import nexus.shared.error.ApiError;
 /**
  * A client's Anthropic Messages request (https://docs.claude.com/en/api/messages): its bytes and the JSON object kept
  * whole, and the fields Nexus reads. Parsing checks the envelope every provider kind needs (required fields,
- * types, roles); content blocks are left to whoever reads them. Immutable after parsing.
+ * types, roles); content blocks are left to whoever reads them. A {@code system} message inside {@code messages}
+ * (Anthropic's mid-conversation system message) holds a string or text blocks. Immutable after parsing.
  */
 public final class MessagesRequest {
 
-    private static final Set<String> ROLES = Set.of("user", "assistant");
+    private static final Set<String> ROLES = Set.of("user", "assistant", "system");
     private static final Set<String> TOOL_CHOICES = Set.of("auto", "any", "tool", "none");
 
     private final byte[] rawBody;
@@ -39,6 +40,15 @@ public final class MessagesRequest {
 
     /** Parses and validates a request body; every problem is a 400 whose message starts with the field's path. */
     public static MessagesRequest parse(byte[] rawBody, ObjectMapper mapper) {
+        return parse(rawBody, mapper, true);
+    }
+
+    /** The same for a token count ({@code /v1/messages/count_tokens}), which has no {@code max_tokens}. */
+    static MessagesRequest parseForCounting(byte[] rawBody, ObjectMapper mapper) {
+        return parse(rawBody, mapper, false);
+    }
+
+    private static MessagesRequest parse(byte[] rawBody, ObjectMapper mapper, boolean maxTokensRequired) {
         ObjectNode body = JsonBody.parseObject(rawBody, mapper);
         JsonNode model = body.get("model");
         if (absent(model)) {
@@ -48,10 +58,11 @@ public final class MessagesRequest {
             throw invalid("model", "must be a non-empty string.");
         }
         JsonNode maxTokens = body.get("max_tokens");
-        if (absent(maxTokens)) {
+        if (absent(maxTokens) && maxTokensRequired) {
             throw invalid("max_tokens", "Field required.");
         }
-        if (!maxTokens.isIntegralNumber() || !maxTokens.canConvertToInt() || maxTokens.intValue() < 1) {
+        if (!absent(maxTokens)
+                && (!maxTokens.isIntegralNumber() || !maxTokens.canConvertToInt() || maxTokens.intValue() < 1)) {
             throw invalid("max_tokens", "must be an integer of at least 1.");
         }
         requireMessages(body.get("messages"));
@@ -87,10 +98,15 @@ public final class MessagesRequest {
             if (!message.isObject()) {
                 throw invalid(path, "must be an object with 'role' and 'content'.");
             }
-            if (!ROLES.contains(message.path("role").asText(null))) {
-                throw invalid(path + ".role", "must be 'user' or 'assistant'.");
+            String role = message.path("role").asText(null);
+            if (!ROLES.contains(role)) {
+                throw invalid(path + ".role", "must be 'user', 'assistant' or 'system'.");
             }
-            requireContent(message.get("content"), path + ".content");
+            if (role.equals("system")) {
+                requireSystemContent(message.get("content"), path + ".content");
+            } else {
+                requireContent(message.get("content"), path + ".content");
+            }
         }
     }
 
@@ -113,16 +129,26 @@ public final class MessagesRequest {
     }
 
     private static void requireSystem(JsonNode system) {
-        if (absent(system) || system.isTextual()) {
+        if (!absent(system)) {
+            requireSystemContent(system, "system");
+        }
+    }
+
+    /** A string, or an array of text blocks: the top-level {@code system} and a system message's content. */
+    private static void requireSystemContent(JsonNode content, String path) {
+        if (absent(content)) {
+            throw invalid(path, "Field required.");
+        }
+        if (content.isTextual()) {
             return;
         }
-        if (!system.isArray()) {
-            throw invalid("system", "must be a string or an array of text blocks.");
+        if (!content.isArray()) {
+            throw invalid(path, "must be a string or an array of text blocks.");
         }
-        for (int index = 0; index < system.size(); index++) {
-            JsonNode block = system.get(index);
+        for (int index = 0; index < content.size(); index++) {
+            JsonNode block = content.get(index);
             if (!"text".equals(block.path("type").asText(null)) || !block.path("text").isTextual()) {
-                throw invalid("system." + index, "must be a text block: {\"type\":\"text\",\"text\":…}.");
+                throw invalid(path + "." + index, "must be a text block: {\"type\":\"text\",\"text\":…}.");
             }
         }
     }

@@ -14,7 +14,7 @@ import static nexus.proxy.anthropic.MessagesRequest.invalid;
  * Translates an Anthropic Messages request into an OpenAI chat completion request
  * (https://platform.openai.com/docs/api-reference/chat/create). What has no OpenAI form is dropped when it only
  * steers ({@code top_k}, {@code thinking}, {@code cache_control}, a tool result's {@code is_error}, earlier thinking
- * blocks) and refused with a 400 naming the field when dropping it would change what the model is asked (documents,
+ * blocks, a system message's {@code clear_at} and {@code output_config}) and refused with a 400 naming the field when dropping it would change what the model is asked (documents,
  * server tools, images inside a tool result). Stateless.
  */
 final class MessagesToChat {
@@ -34,10 +34,11 @@ final class MessagesToChat {
         for (int index = 0; index < turns.size(); index++) {
             JsonNode turn = turns.get(index);
             String path = "messages." + index + ".content";
-            if (turn.get("role").asText().equals("user")) {
-                addUser(messages, turn.get("content"), path, mapper);
-            } else {
-                addAssistant(messages, turn.get("content"), path, mapper);
+            switch (turn.get("role").asText()) {
+                case "user" -> addUser(messages, turn.get("content"), path, mapper);
+                case "system" -> messages.addObject().put("role", "system")
+                        .put("content", MessageText.of(turn.get("content")));
+                default -> addAssistant(messages, turn.get("content"), path, mapper);
             }
         }
         chat.set("max_tokens", anthropic.get("max_tokens"));

@@ -72,6 +72,7 @@ public final class UpstreamCall implements AutoCloseable {
             throw UpstreamFailures.transport(provider,
                     watch.timedOut() ? new InterruptedIOException("no answer within the read timeout") : e);
         }
+        watch.answered(response.headers());
         if (!response.isSuccessful()) {
             try (response; watch) {
                 throw errors.read(response.code(), response.peekBody(MAX_ERROR_BODY_BYTES).string());

@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import okhttp3.Call;
+import okhttp3.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,6 +50,12 @@ public final class UpstreamWatchdog implements AutoCloseable {
          * call has closed; it must not block.
          */
         boolean gone();
+
+        /**
+         * The upstream answered the call made for this client, with these headers (success or error alike). Called on
+         * the thread that made the call, before the answer is read; a client that has no headers ignores it.
+         */
+        default void upstreamAnswered(Headers headers) {}
     }
 
     /** Ends what {@link #serving} began. */
@@ -119,6 +126,13 @@ public final class UpstreamWatchdog implements AutoCloseable {
         private Watch(Call call, Client client) {
             this.call = call;
             this.client = client;
+        }
+
+        /** The upstream's answer began: its headers go to the client the call is made for, if any. */
+        public void answered(Headers headers) {
+            if (client != null) {
+                client.upstreamAnswered(headers);
+            }
         }
 
         /** The upstream just sent something. */

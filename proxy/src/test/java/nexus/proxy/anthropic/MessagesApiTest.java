@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import mockwebserver3.MockResponse;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
@@ -72,8 +73,10 @@ class MessagesApiTest {
 
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.contentType()).startsWith("application/json");
-        assertThat(Sse.tree(reply.body())).isEqualTo(Sse.tree("""
-                {"id":"chatcmpl-upstream-1","type":"message","role":"assistant","model":"gpt-4",
+        ObjectNode message = (ObjectNode) Sse.tree(reply.body());
+        assertThat(message.remove("id").asText()).startsWith("msg_");
+        assertThat(message).isEqualTo(Sse.tree("""
+                {"type":"message","role":"assistant","model":"gpt-4",
                  "content":[{"type":"text","text":"Hello there"}],"stop_reason":"end_turn","stop_sequence":null,
                  "usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,
                           "output_tokens":3}}"""));
@@ -267,8 +270,11 @@ class MessagesApiTest {
                 Arguments.of("no max_tokens", "{\"model\":\"gpt-4\"," + hi + "}", "max_tokens"),
                 Arguments.of("max_tokens a string", "{\"model\":\"gpt-4\",\"max_tokens\":\"10\"," + hi + "}",
                         "max_tokens"),
-                Arguments.of("a system role", "{\"model\":\"gpt-4\",\"max_tokens\":10,"
-                        + "\"messages\":[{\"role\":\"system\",\"content\":\"Hi\"}]}", "messages.0.role"),
+                Arguments.of("a tool role", "{\"model\":\"gpt-4\",\"max_tokens\":10,"
+                        + "\"messages\":[{\"role\":\"tool\",\"content\":\"Hi\"}]}", "messages.0.role"),
+                Arguments.of("an image in a system message", "{\"model\":\"gpt-4\",\"max_tokens\":10,"
+                        + "\"messages\":[{\"role\":\"system\",\"content\":[{\"type\":\"image\"}]}]}",
+                        "messages.0.content.0"),
                 Arguments.of("content a number", "{\"model\":\"gpt-4\",\"max_tokens\":10,"
                         + "\"messages\":[{\"role\":\"user\",\"content\":5}]}", "messages.0.content"),
                 Arguments.of("stream a string", "{\"model\":\"gpt-4\",\"max_tokens\":10,\"stream\":\"yes\"," + hi + "}",
@@ -335,7 +341,7 @@ class MessagesApiTest {
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
         Reply unknownPath;
         try (Response response = gateway.proxy().execute(
-                gateway.proxy().postWithHeaders("/v1/messages/count_tokens", HELLO, "x-api-key", KEY))) {
+                gateway.proxy().postWithHeaders("/v1/messages/unknown", HELLO, "x-api-key", KEY))) {
             unknownPath = Reply.of(response);
         }
 

@@ -9,7 +9,7 @@ import okhttp3.RequestBody;
 /**
  * Builds requests to Anthropic's Messages API: a POST to {@code {server_url}/messages} with the API version and the
  * provider's server key as {@code x-api-key}. Used by the anthropic kind's translation and by the pass-through of
- * {@code /v1/messages}.
+ * {@code /v1/messages} and {@code /v1/messages/count_tokens}.
  */
 public final class MessagesApiRequests {
 
@@ -21,8 +21,13 @@ public final class MessagesApiRequests {
 
     /** A POST of a JSON body asking for {@code version} of the API. */
     public static Request.Builder post(Provider provider, String version, byte[] json) {
+        return post(provider, "messages", version, json);
+    }
+
+    /** A POST of a JSON body to {@code {server_url}/{path}}, e.g. {@code messages/count_tokens}. */
+    public static Request.Builder post(Provider provider, String path, String version, byte[] json) {
         Request.Builder request = new Request.Builder()
-                .url(UpstreamCall.endpoint(provider, "messages"))
+                .url(UpstreamCall.endpoint(provider, path))
                 .header("anthropic-version", version)
                 .post(RequestBody.create(json, JSON));
         if (!provider.serverKey().isEmpty()) {

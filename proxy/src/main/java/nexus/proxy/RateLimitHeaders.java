@@ -1,0 +1,40 @@
+package nexus.proxy;
+
+import jakarta.servlet.http.HttpServletResponse;
+import okhttp3.Headers;
+
+/**
+ * The one place where an upstream's rate-limit headers reach the client: {@code Retry-After}, {@code retry-after-ms},
+ * {@code x-ratelimit-*} and Anthropic's {@code anthropic-ratelimit-*}, on errors and successes, JSON and streams alike,
+ * so that SDKs back off as the upstream asks. A header Nexus sets later on the same response (its own
+ * {@code Retry-After} on an error of its own, its own limits) replaces the upstream's. Stateless.
+ */
+final class RateLimitHeaders {
+
+    private static final String RETRY_AFTER = "retry-after";
+    private static final String RETRY_AFTER_MS = "retry-after-ms";
+    private static final String OPENAI_PREFIX = "x-ratelimit-";
+    private static final String ANTHROPIC_PREFIX = "anthropic-ratelimit-";
+
+    private RateLimitHeaders() {}
+
+    /** Copies the upstream's rate-limit headers onto a response whose headers have not left yet. */
+    static void passOn(Headers upstream, HttpServletResponse response) {
+        for (int index = 0; index < upstream.size(); index++) {
+            String name = upstream.name(index);
+            if (passedOn(name)) {
+                response.setHeader(name, upstream.value(index));
+            }
+        }
+    }
+
+    /** Whether a header of an upstream's answer is one of the rate-limit headers passed on. */
+    static boolean passedOn(String name) {
+        return name.equalsIgnoreCase(RETRY_AFTER) || name.equalsIgnoreCase(RETRY_AFTER_MS)
+                || startsWithIgnoringCase(name, OPENAI_PREFIX) || startsWithIgnoringCase(name, ANTHROPIC_PREFIX);
+    }
+
+    private static boolean startsWithIgnoringCase(String name, String prefix) {
+        return name.regionMatches(true, 0, prefix, 0, prefix.length());
+    }
+}
