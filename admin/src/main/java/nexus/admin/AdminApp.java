@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import nexus.admin.alerts.AlertController;
+import nexus.admin.alerts.AlertService;
 import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
 import nexus.admin.provider.ProviderModelService;
@@ -59,6 +61,7 @@ public final class AdminApp {
 
             javalin.routes.get("/stats/total", stats::total);
             javalin.routes.get("/stats/conversation/{conversation_id}", stats::conversation);
+            javalin.routes.get("/keys/{id}/alerts", new AlertController(new AlertService(database))::list);
         });
     }
 

@@ -4,12 +4,12 @@ import io.javalin.http.Context;
 import nexus.shared.error.ApiError;
 
 /** Reads numeric ids from the request path. Stateless. */
-final class PathIds {
+public final class PathIds {
 
     private PathIds() {}
 
     /** The path parameter as a positive id; anything else is a 400 naming the parameter. */
-    static long positive(Context ctx, String name) {
+    public static long positive(Context ctx, String name) {
         String value = ctx.pathParam(name);
         try {
             long id = Long.parseLong(value);

@@ -4,12 +4,12 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /** Formats stored epoch milliseconds for the wire. Stateless. */
-final class Timestamps {
+public final class Timestamps {
 
     private Timestamps() {}
 
     /** ISO-8601 UTC to the second, such as {@code 2026-11-21T22:43:17Z}. */
-    static String iso(long epochMillis) {
+    public static String iso(long epochMillis) {
         return Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }
