@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import nexus.shared.db.Database;
+import nexus.shared.error.ApiError;
 import okhttp3.OkHttpClient;
 
 /**
@@ -54,7 +55,7 @@ public final class SpendAlerts implements AutoCloseable {
         if (after.webhookUrl() == null || after.webhookUrl().isEmpty()) {
             return;
         }
-        List<AlertEvent> events = Thresholds.crossed(before, after, clock.instant());
+        List<AlertEvent> events = Thresholds.crossed(before, after, clock);
         if (!events.isEmpty() && !closed) {
             queue.addAll(events);
         }
@@ -99,10 +100,21 @@ public final class SpendAlerts implements AutoCloseable {
         }
     }
 
-    /** Stores the events in order, removing each once stored; one that fails stays for the next pass. */
+    /**
+     * Stores the events in order, removing each once stored. One that meets a busy database stays for the next pass;
+     * one the database refuses (it would be refused again) is dropped.
+     */
     private void store(List<AlertEvent> events) {
         while (!events.isEmpty()) {
-            outbox.store(events.getFirst());
+            AlertEvent event = events.getFirst();
+            try {
+                outbox.store(event);
+            } catch (ApiError busy) {
+                throw busy;
+            } catch (RuntimeException e) {
+                log.error("Alert {} for key {} could not be stored and is dropped ({})", event.event(),
+                        event.snapshot().keyId(), e.getClass().getSimpleName());
+            }
             events.removeFirst();
         }
     }

@@ -1,6 +1,6 @@
 package nexus.proxy.alerts;
 
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +18,7 @@ final class Thresholds {
     private Thresholds() {}
 
     /** The events crossed from {@code before} to {@code after}; an empty list (no allocation) for almost every charge. */
-    static List<AlertEvent> crossed(SpendSnapshot before, SpendSnapshot after, Instant now) {
+    static List<AlertEvent> crossed(SpendSnapshot before, SpendSnapshot after, Clock clock) {
         List<AlertEvent> events = List.of();
         Long cap = after.capNanos();
         if (cap != null && cap > 0) {
@@ -27,13 +27,13 @@ final class Thresholds {
                 boolean reachedBefore = before.capNanos() != null && before.capNanos() > 0
                         && spentBefore >= part(before.capNanos(), percent);
                 if (!reachedBefore && after.monthSpendNanos() >= part(cap, percent)) {
-                    events = add(events, new AlertEvent(AlertEvent.SPEND_CAP_THRESHOLD, percent, after, now));
+                    events = add(events, new AlertEvent(AlertEvent.SPEND_CAP_THRESHOLD, percent, after, clock.instant()));
                 }
             }
         }
         if (isBalanceLow(after)
                 && !(isBalanceLow(before) && before.lastTopupId() == after.lastTopupId())) {
-            events = add(events, new AlertEvent(AlertEvent.BALANCE_LOW, BALANCE_PERCENT, after, now));
+            events = add(events, new AlertEvent(AlertEvent.BALANCE_LOW, BALANCE_PERCENT, after, clock.instant()));
         }
         return events;
     }

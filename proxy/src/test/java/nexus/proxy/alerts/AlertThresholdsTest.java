@@ -117,6 +117,16 @@ class AlertThresholdsTest {
         assertThat(receiver.rows(silent)).isEmpty();
     }
 
+    @Test
+    void an_event_the_database_refuses_is_dropped_and_later_events_still_go_out() throws Exception {
+        long marker = receiver.addKey("marker", url);
+
+        charge(999, 0, 5);  // no such key: the outbox refuses its row
+        charge(marker, 0, 5);
+
+        assertThat(json(receiver.take()).path("key_id").asLong()).isEqualTo(marker);
+    }
+
     private void charge(long key, double spentBefore, double spentAfter) {
         alerts.charged(receiver.capped(key, url, 10, spentBefore), receiver.capped(key, url, 10, spentAfter));
     }
