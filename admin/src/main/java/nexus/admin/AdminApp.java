@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import nexus.admin.alerts.AlertController;
+import nexus.admin.alerts.AlertService;
 import nexus.admin.keys.KeyController;
 import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
@@ -76,6 +78,7 @@ public final class AdminApp {
             javalin.routes.get("/stats/conversation/{conversation_id}", stats::conversation);
             javalin.routes.get("/stats/usage", stats::usage);
             javalin.routes.get("/keys/{id}/usage", stats::keyUsage);
+            javalin.routes.get("/keys/{id}/alerts", new AlertController(new AlertService(database))::list);
         });
     }
 
