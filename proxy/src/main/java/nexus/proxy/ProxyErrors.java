@@ -60,6 +60,7 @@ final class ProxyErrors {
         if (error.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
+        error.headers().forEach(ctx::header);
         ctx.status(error.status()).json(envelope(ctx.path(), error));
     }
 
