@@ -24,20 +24,17 @@ final class KeyBuckets {
     /** Null when there is no such limit. */
     final Bucket requests;
     final Bucket tokens;
-    /** When the key was last admitted, on the limits' time meter. */
-    private volatile long lastUsedNanos;
 
-    private KeyBuckets(int rpm, int tpm, Bucket requests, Bucket tokens, long nowNanos) {
+    private KeyBuckets(int rpm, int tpm, Bucket requests, Bucket tokens) {
         this.rpm = rpm;
         this.tpm = tpm;
         this.requests = requests;
         this.tokens = tokens;
-        this.lastUsedNanos = nowNanos;
     }
 
     /** Buckets for {@code rpm} and {@code tpm} (0 = none), full. */
     static KeyBuckets fresh(int rpm, int tpm, TimeMeter meter) {
-        return new KeyBuckets(rpm, tpm, bucket(rpm, meter), bucket(tpm, meter), meter.currentTimeNanos());
+        return new KeyBuckets(rpm, tpm, bucket(rpm, meter), bucket(tpm, meter));
     }
 
     /**
@@ -46,21 +43,16 @@ final class KeyBuckets {
      * appears starts full, one whose limit goes away is dropped.
      */
     KeyBuckets changedTo(int newRpm, int newTpm, TimeMeter meter) {
-        return new KeyBuckets(newRpm, newTpm, reconfigured(requests, newRpm, meter), reconfigured(tokens, newTpm, meter),
-                meter.currentTimeNanos());
+        return new KeyBuckets(newRpm, newTpm, reconfigured(requests, newRpm, meter), reconfigured(tokens, newTpm, meter));
     }
 
     boolean hasLimits(int rpmNow, int tpmNow) {
         return rpm == rpmNow && tpm == tpmNow;
     }
 
-    void touch(long nowNanos) {
-        lastUsedNanos = nowNanos;
-    }
-
-    /** True when forgetting these buckets changes nothing: unused since {@code sinceNanos}, and full again. */
-    boolean idleAndFull(long sinceNanos) {
-        return lastUsedNanos - sinceNanos < 0 && isFull(requests, rpm) && isFull(tokens, tpm);
+    /** True when forgetting these buckets changes nothing: they are full, as new ones would be. */
+    boolean full() {
+        return isFull(requests, rpm) && isFull(tokens, tpm);
     }
 
     private static boolean isFull(Bucket bucket, int limit) {

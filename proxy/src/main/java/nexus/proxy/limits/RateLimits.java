@@ -11,8 +11,8 @@ import nexus.shared.error.ApiError;
 
 /**
  * Per-key request and token limits over a minute, in memory: token buckets of a minute's size that refill greedily
- * (see {@link KeyBuckets}). Keys unused for a minute whose buckets are full again are forgotten, so revoked and idle
- * keys do not pile up. Thread-safe and lock-free on the request path.
+ * (see {@link KeyBuckets}). Before a key is first tracked, at most once a minute, the keys whose buckets are full
+ * again are forgotten, so revoked and idle keys do not pile up. Thread-safe and lock-free on the request path.
  */
 public final class RateLimits {
 
@@ -49,10 +49,7 @@ public final class RateLimits {
         if (requestLimit == 0 && tokenLimit == 0) {
             return RateAdmission.UNLIMITED;
         }
-        long now = meter.currentTimeNanos();
-        sweepIfDue(now);
         KeyBuckets buckets = bucketsOf(keyId, requestLimit, tokenLimit);
-        buckets.touch(now);
         long taken = tokenLimit == 0 ? 0 : Math.max(1, estimatedTokens);
         if (taken > tokenLimit && tokenLimit > 0) {
             throw refusal(buckets, "Request too large for tokens per minute (TPM) on this key: limit " + tokenLimit
@@ -100,16 +97,22 @@ public final class RateLimits {
         if (buckets != null && buckets.hasLimits(requestLimit, tokenLimit)) {
             return buckets;
         }
+        if (buckets == null) {
+            forgetFullIfDue();  // outside compute(), which may not change other keys
+        }
         return keys.compute(keyId, (id, old) -> old == null ? KeyBuckets.fresh(requestLimit, tokenLimit, meter)
                 : old.hasLimits(requestLimit, tokenLimit) ? old : old.changedTo(requestLimit, tokenLimit, meter));
     }
 
-    /** Once a minute, on the first admission after it: forgets the keys whose buckets would start the same anew. */
-    private void sweepIfDue(long now) {
+    /**
+     * At most once a minute: forgets the keys whose buckets are full, as new ones would start. A request admitted at
+     * that very moment from buckets being forgotten goes uncounted: one request, of a key that used none for a while.
+     */
+    private void forgetFullIfDue() {
+        long now = meter.currentTimeNanos();
         long last = lastSweepNanos.get();
         if (now - last >= SWEEP_INTERVAL_NANOS && lastSweepNanos.compareAndSet(last, now)) {
-            long idleSince = now - SWEEP_INTERVAL_NANOS;
-            keys.values().removeIf(buckets -> buckets.idleAndFull(idleSince));
+            keys.values().removeIf(KeyBuckets::full);
         }
     }
 

@@ -180,10 +180,13 @@ class RateLimitsTest {
     }
 
     @Test
-    void keys_idle_for_a_minute_with_full_buckets_are_forgotten_and_overdrawn_ones_kept() {
+    void when_a_new_key_comes_keys_with_full_buckets_are_forgotten_and_overdrawn_ones_kept() {
         limits.admit(1, 100, null, 10);
         limits.settle(limits.admit(2, null, 100, 10), 10_000);  // 9 900 below zero: 99 minutes to refill
 
+        clock.advance(Duration.ofMinutes(2));
+        limits.admit(1, 100, null, 10);  // not new: nothing is forgotten
+        assertThat(limits.trackedKeys()).isEqualTo(2);
         clock.advance(Duration.ofMinutes(2));
         limits.admit(3, 100, null, 10);
 
