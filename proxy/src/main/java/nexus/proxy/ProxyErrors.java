@@ -60,6 +60,7 @@ final class ProxyErrors {
         if (error.retryAfterSeconds() > 0) {
             ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
+        error.headers().forEach(ctx::header);
         boolean anthropic = AnthropicErrors.speakAnthropic(ctx.path(), ctx.header(AnthropicErrors.VERSION_HEADER));
         ctx.status(error.status()).json(anthropic ? AnthropicErrors.envelope(error) : error.toEnvelope());
     }

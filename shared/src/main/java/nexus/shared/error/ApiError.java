@@ -1,6 +1,9 @@
 package nexus.shared.error;
 
 import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -15,23 +18,33 @@ public final class ApiError extends RuntimeException {
     private final String param;
     /** Seconds for a {@code Retry-After} header, or 0 for none. */
     private final int retryAfterSeconds;
+    /** More response headers to answer with, in order; empty for none. */
+    private final Map<String, String> headers;
 
-    private ApiError(int status, String type, String code, String param, String message, int retryAfterSeconds) {
+    private ApiError(int status, String type, String code, String param, String message, int retryAfterSeconds,
+                     Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
         this.type = type;
         this.code = code;
         this.param = param;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.headers = headers;
     }
 
     public static ApiError of(ErrorCode code, String param, String message) {
-        return new ApiError(code.status(), code.type(), code.code(), param, message, 0);
+        return new ApiError(code.status(), code.type(), code.code(), param, message, 0, Map.of());
     }
 
     /** The same error, answered with {@code Retry-After: seconds}. */
     public ApiError retryAfter(int seconds) {
-        return new ApiError(status, type, code, param, getMessage(), seconds);
+        return new ApiError(status, type, code, param, getMessage(), seconds, headers);
+    }
+
+    /** The same error, answered with these response headers too (a copy, in the map's order). */
+    public ApiError withHeaders(Map<String, String> extra) {
+        return new ApiError(status, type, code, param, getMessage(), retryAfterSeconds,
+                Collections.unmodifiableMap(new LinkedHashMap<>(extra)));
     }
 
     public static ApiError invalidRequest(String message, String param) {
@@ -124,7 +137,7 @@ public final class ApiError extends RuntimeException {
         return new ApiError(status,
                 type == null ? ErrorCode.UPSTREAM_ERROR.type() : type,
                 code == null ? ErrorCode.UPSTREAM_ERROR.code() : code,
-                param, message, 0);
+                param, message, 0, Map.of());
     }
 
     public static ApiError shuttingDown() {
@@ -159,6 +172,11 @@ public final class ApiError extends RuntimeException {
         return of(ErrorCode.PERMISSION_DENIED, null, message);
     }
 
+    /** 429: a limit of the caller's key is reached; say when to retry with {@link #retryAfter}. */
+    public static ApiError rateLimitExceeded(String message) {
+        return of(ErrorCode.RATE_LIMIT_EXCEEDED, null, message);
+    }
+
     public static ApiError internal(String logId) {
         return of(ErrorCode.INTERNAL_ERROR, null,
                 "Nexus had an internal error. It has been logged (id " + logId + ").");
@@ -183,6 +201,11 @@ public final class ApiError extends RuntimeException {
     /** Seconds for a {@code Retry-After} header, or 0 when the answer has none. */
     public int retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** Response headers to answer with besides {@code Retry-After}, in order; empty for none. */
+    public Map<String, String> headers() {
+        return headers;
     }
 
     public ErrorEnvelope toEnvelope() {

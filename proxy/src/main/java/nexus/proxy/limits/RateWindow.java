@@ -1,0 +1,41 @@
+package nexus.proxy.limits;
+
+import java.util.function.BiConsumer;
+
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.VerboseResult;
+
+/**
+ * Where one limit of a key stands: its size per minute, what is left of it, and how long until it is whole again.
+ * Written as OpenAI's trio {@code x-ratelimit-limit-<name>}, {@code x-ratelimit-remaining-<name>},
+ * {@code x-ratelimit-reset-<name>}. {@code limit} 0 means no such limit, and no headers.
+ */
+record RateWindow(int limit, long remaining, long resetNanos) {
+
+    static final RateWindow NONE = new RateWindow(0, 0, 0);
+
+    /** Right after an admission took from the bucket. */
+    static RateWindow after(int limit, ConsumptionProbe taken) {
+        return taken == null ? NONE : new RateWindow(limit, taken.getRemainingTokens(), taken.getNanosToWaitForReset());
+    }
+
+    /** The bucket as it is now (on a refusal, after anything taken was given back). */
+    static RateWindow of(int limit, Bucket bucket) {
+        if (bucket == null) {
+            return NONE;
+        }
+        VerboseResult.Diagnostics now = bucket.asVerbose().getAvailableTokens().getDiagnostics();
+        return new RateWindow(limit, now.getAvailableTokens(), now.calculateFullRefillingTime());
+    }
+
+    /** The three headers, under {@code requests} or {@code tokens}; none without a limit. Never a negative count. */
+    void writeHeaders(String name, BiConsumer<String, String> header) {
+        if (limit == 0) {
+            return;
+        }
+        header.accept("x-ratelimit-limit-" + name, Integer.toString(limit));
+        header.accept("x-ratelimit-remaining-" + name, Long.toString(Math.max(0, remaining)));
+        header.accept("x-ratelimit-reset-" + name, ResetDuration.format(resetNanos));
+    }
+}
