@@ -15,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import nexus.proxy.anthropic.CountTokensHandler;
+import nexus.proxy.alerts.SpendAlerts;
 import nexus.proxy.anthropic.MessagesHandler;
 import nexus.proxy.anthropic.MessagesRelay;
 import nexus.proxy.billing.Accounts;
@@ -24,6 +25,7 @@ import nexus.proxy.chat.ChatService;
 import nexus.proxy.endpoints.Endpoint;
 import nexus.proxy.endpoints.EndpointHandler;
 import nexus.proxy.endpoints.EndpointService;
+import nexus.proxy.limits.RateLimits;
 import nexus.proxy.messages.MessageStore;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
@@ -56,6 +58,7 @@ public final class ProxyApp implements AutoCloseable {
     private final Javalin javalin;
     private final RoutingTable routing;
     private final UsageRecorder usage;
+    private final SpendAlerts alerts;
     private final MessageStore messages;
     private final UpstreamWatchdog watchdog;
     private final InFlight inFlight = new InFlight();
@@ -63,8 +66,10 @@ public final class ProxyApp implements AutoCloseable {
     private ProxyApp(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
         ObjectMapper mapper = Json.newMapper();
         TokenCounter tokens = new TokenCounter();
-        Accounts accounts = Accounts.load(database, clock);
-        this.routing = new RoutingTable(database, accounts, new Billing(accounts, tokens, clock, config.currency()));
+        this.alerts = new SpendAlerts(database, upstreamHttp, clock, config.currency());
+        Accounts accounts = Accounts.load(database, clock, alerts);
+        this.routing = new RoutingTable(database, accounts,
+                new Billing(accounts, new RateLimits(), tokens, clock, config.currency()));
         this.usage = new UsageRecorder(database, routing::current);
         this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
                 : MessageStore.disabled();
@@ -165,6 +170,7 @@ public final class ProxyApp implements AutoCloseable {
         }
         javalin.stop();
         usage.close();
+        alerts.close();
         messages.close();
         routing.close();
         watchdog.close();

@@ -70,10 +70,15 @@ public final class MessagesHandler implements Handler {
     }
 
     private void relay(Context ctx, MessagesCall call) {
-        if (call.request().stream()) {
-            relay.stream(call, ctx.res());
-        } else {
-            ChatCompletionsHandler.writeWhole(ctx.res(), relay.complete(call));
+        call.admission().writeHeaders(ctx::header);
+        try {
+            if (call.request().stream()) {
+                relay.stream(call, ctx.res());
+            } else {
+                ChatCompletionsHandler.writeWhole(ctx.res(), relay.complete(call));
+            }
+        } finally {
+            call.admission().release();
         }
     }
 
@@ -84,14 +89,19 @@ public final class MessagesHandler implements Handler {
                 translated, ENDPOINT, incoming.startNanos(), incoming.startMillis(),
                 incoming.admitChat(target, translated));
         String messageId = "msg_" + incoming.requestId().substring(incoming.requestId().indexOf('_') + 1);
-        if (request.stream()) {
-            chat.stream(call, new AnthropicSseSink(ctx.res(),
-                    new ChunksToEvents(mapper, messageId, target.model(), request.stopSequences())));
-        } else {
-            Completion completion = chat.complete(call);
-            ChatCompletionsHandler.writeWhole(ctx.res(), ChatToMessage.translate(completion.json(), completion.usage(),
-                    messageId, target.model(), request.stopSequences(), mapper).toString()
-                    .getBytes(StandardCharsets.UTF_8));
+        call.admission().writeHeaders(ctx::header);
+        try {
+            if (request.stream()) {
+                chat.stream(call, new AnthropicSseSink(ctx.res(),
+                        new ChunksToEvents(mapper, messageId, target.model(), request.stopSequences())));
+            } else {
+                Completion completion = chat.complete(call);
+                ChatCompletionsHandler.writeWhole(ctx.res(), ChatToMessage.translate(completion.json(),
+                        completion.usage(), messageId, target.model(), request.stopSequences(), mapper).toString()
+                        .getBytes(StandardCharsets.UTF_8));
+            }
+        } finally {
+            call.admission().release();
         }
     }
 

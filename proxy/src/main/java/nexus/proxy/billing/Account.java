@@ -2,7 +2,10 @@ package nexus.proxy.billing;
 
 import java.time.YearMonth;
 
+import nexus.proxy.alerts.SpendAlerts;
+import nexus.proxy.alerts.SpendSnapshot;
 import nexus.shared.db.ApiKey;
+import nexus.shared.db.Topup;
 import nexus.shared.error.ApiError;
 import nexus.shared.error.ErrorCode;
 import nexus.shared.money.Money;
@@ -16,6 +19,9 @@ import nexus.shared.money.Money;
 final class Account {
 
     private final long keyId;
+    private final SpendAlerts alerts;
+    private ApiKey key;
+    private Topup lastTopup;
     private boolean metered;
     private Long capNanos;
     private long credits;
@@ -28,15 +34,18 @@ final class Account {
         return keyId;
     }
 
-    Account(long keyId, long charged, YearMonth month, long monthSpend) {
+    Account(long keyId, long charged, YearMonth month, long monthSpend, SpendAlerts alerts) {
         this.keyId = keyId;
+        this.alerts = alerts;
         this.charged = charged;
         this.month = month;
         this.monthSpend = monthSpend;
     }
 
     /** Takes the admin's settings and the ledger's credits as they are now committed. */
-    synchronized void configure(ApiKey key, long credits) {
+    synchronized void configure(ApiKey key, long credits, Topup lastTopup) {
+        this.key = key;
+        this.lastTopup = lastTopup;
         this.metered = key.metered();
         this.capNanos = key.monthlySpendCapNanos();
         this.credits = credits;
@@ -67,10 +76,14 @@ final class Account {
     /** Replaces a reservation by the real cost; answers the charge with the balance it left. */
     synchronized Charge settle(long reservedNanos, long costNanos, YearMonth now, boolean priced, String currency) {
         roll(now);
+        SpendSnapshot before = watched() ? snapshot() : null;
         reserved -= reservedNanos;
         monthSpend += costNanos;
         if (metered) {
             charged += costNanos;
+        }
+        if (before != null) {
+            alerts.charged(before, snapshot());  // only queues: never waits for the database or the network
         }
         return new Charge(costNanos, metered ? credits - charged : null, metered, priced || metered, currency);
     }
@@ -83,6 +96,17 @@ final class Account {
 
     /** A key's money at one moment, for {@code GET /v1/balance}. */
     record Standing(long keyId, Long balanceNanos, long reservedNanos, long monthSpendNanos, Long capNanos) {}
+
+    /** True when the key has an alert webhook, so its charges are watched for thresholds. */
+    private boolean watched() {
+        return !key.alertWebhookUrl().isEmpty() && (capNanos != null || metered);
+    }
+
+    private SpendSnapshot snapshot() {
+        return new SpendSnapshot(keyId, key.name(), key.alertWebhookUrl(), key.alertWebhookSecret(), capNanos,
+                monthSpend, month, metered ? credits - charged : null,
+                lastTopup == null ? null : lastTopup.amountNanos(), lastTopup == null ? 0 : lastTopup.id());
+    }
 
     private void roll(YearMonth now) {
         if (!now.equals(month)) {

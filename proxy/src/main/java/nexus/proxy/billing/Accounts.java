@@ -3,13 +3,16 @@ package nexus.proxy.billing;
 import java.time.Clock;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import nexus.proxy.alerts.SpendAlerts;
 import nexus.shared.db.ApiKey;
 import nexus.shared.db.Database;
 import nexus.shared.db.LedgerDao;
+import nexus.shared.db.Topup;
 import nexus.shared.db.UsageDao;
 
 /**
@@ -23,27 +26,32 @@ public final class Accounts {
     private final Map<Long, Long> chargedAtStart;
     private final Map<Long, Long> monthSpendAtStart;
     private final YearMonth startMonth;
+    private final SpendAlerts alerts;
 
-    private Accounts(Map<Long, Long> chargedAtStart, Map<Long, Long> monthSpendAtStart, YearMonth startMonth) {
+    private Accounts(Map<Long, Long> chargedAtStart, Map<Long, Long> monthSpendAtStart, YearMonth startMonth,
+                     SpendAlerts alerts) {
+        this.alerts = alerts;
         this.chargedAtStart = chargedAtStart;
         this.monthSpendAtStart = monthSpendAtStart;
         this.startMonth = startMonth;
     }
 
     /** Reads what the ledger and the usage rows say was spent; call once at start, before any call is admitted. */
-    public static Accounts load(Database database, Clock clock) {
+    public static Accounts load(Database database, Clock clock, SpendAlerts alerts) {
         YearMonth month = month(clock);
         long monthStart = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         return database.inReadTransaction(handle -> new Accounts(handle.attach(LedgerDao.class).charges(),
-                handle.attach(UsageDao.class).spendByKeySince(monthStart), month));
+                handle.attach(UsageDao.class).spendByKeySince(monthStart), month, alerts));
     }
 
-    /** Applies the keys and ledger credits just read from the database. */
-    public void configure(List<ApiKey> keys, Map<Long, Long> credits) {
+    /** Applies the keys, ledger credits and latest top-ups just read from the database. */
+    public void configure(List<ApiKey> keys, Map<Long, Long> credits, List<Topup> lastTopups) {
+        Map<Long, Topup> lastTopupByKey = new HashMap<>();
+        lastTopups.forEach(topup -> lastTopupByKey.put(topup.keyId(), topup));
         for (ApiKey key : keys) {
             byKey.computeIfAbsent(key.id(), id -> new Account(id, chargedAtStart.getOrDefault(id, 0L), startMonth,
-                            monthSpendAtStart.getOrDefault(id, 0L)))
-                    .configure(key, credits.getOrDefault(key.id(), 0L));
+                            monthSpendAtStart.getOrDefault(id, 0L), alerts))
+                    .configure(key, credits.getOrDefault(key.id(), 0L), lastTopupByKey.get(key.id()));
         }
     }
 

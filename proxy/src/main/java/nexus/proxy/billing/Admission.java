@@ -3,6 +3,8 @@ package nexus.proxy.billing;
 import java.time.Clock;
 import java.util.function.BiConsumer;
 
+import nexus.proxy.limits.RateAdmission;
+import nexus.proxy.limits.RateLimits;
 import nexus.proxy.usage.TokenUsage;
 import nexus.shared.db.ModelPrices;
 import nexus.shared.money.Money;
@@ -19,9 +21,14 @@ public final class Admission {
     private final Long balanceBeforeNanos;
     private final Clock clock;
     private final String currency;
+    private final RateLimits rateLimits;
+    private final RateAdmission rate;
     private Charge charge;
 
-    Admission(Account account, long reservedNanos, Long balanceBeforeNanos, Clock clock, String currency) {
+    Admission(Account account, long reservedNanos, Long balanceBeforeNanos, Clock clock, String currency,
+              RateLimits rateLimits, RateAdmission rate) {
+        this.rateLimits = rateLimits;
+        this.rate = rate;
         this.account = account;
         this.reservedNanos = reservedNanos;
         this.balanceBeforeNanos = balanceBeforeNanos;
@@ -31,7 +38,7 @@ public final class Admission {
 
     /** A call made with a personalized key: priced, never limited. */
     static Admission unlimited(Clock clock, String currency) {
-        return new Admission(null, 0, null, clock, currency);
+        return new Admission(null, 0, null, clock, currency, null, null);
     }
 
     /** The charge the call was settled with, or {@link Charge#NONE} before it ended. */
@@ -44,10 +51,21 @@ public final class Admission {
         return balanceBeforeNanos;
     }
 
-    /** Sets {@code X-Nexus-Balance} when the key has a balance. */
-    public void writeBalance(BiConsumer<String, String> header) {
+    /**
+     * Gives the reservation back when the call ended without being settled (refused before any upstream call, or
+     * failed in a way that recorded nothing); after a settle it changes nothing.
+     */
+    public void release() {
+        settle(ModelPrices.NONE, TokenUsage.MISSING, 0, 0, false);
+    }
+
+    /** Sets {@code X-Nexus-Balance} when the key has a balance, and the {@code x-ratelimit-*} of its limits. */
+    public void writeHeaders(BiConsumer<String, String> header) {
         if (balanceBeforeNanos != null) {
             header.accept(Charge.BALANCE_HEADER, Money.format(balanceBeforeNanos));
+        }
+        if (rate != null) {
+            rate.writeHeaders(header);
         }
     }
 
@@ -63,6 +81,9 @@ public final class Admission {
     public synchronized Charge settle(ModelPrices prices, TokenUsage used, long images, long videoSeconds,
                                       boolean billable) {
         if (charge == null) {
+            if (rate != null) {
+                rateLimits.settle(rate, used.totalTokens());
+            }
             long cost = billable ? prices.costNanos(used.promptTokens(), used.completionTokens(),
                     used.cacheReadTokens(), used.cacheCreationTokens(), images, videoSeconds) : 0;
             charge = account == null ? new Charge(cost, null, false, prices.priced(), currency)

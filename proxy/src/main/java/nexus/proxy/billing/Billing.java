@@ -8,23 +8,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import nexus.proxy.chat.ChatRequest;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.Target;
+import nexus.proxy.limits.RateAdmission;
+import nexus.proxy.limits.RateLimits;
 import nexus.proxy.usage.TokenCounter;
 import nexus.shared.db.ApiKey;
+import nexus.shared.error.ApiError;
 
 /**
- * Admits calls against their key's money: a key with a balance or a monthly cap reserves the call's worst-case cost
+ * Admits calls against their key's rate limits and money: a key with a balance or a monthly cap reserves the call's
+ * worst-case cost
  * (the prompt's estimated tokens at the input price, the most output tokens it may ask for at the output price, per
  * image and per call prices) or is refused with 402. Thread-safe.
  */
 public final class Billing {
 
     private final Accounts accounts;
+    private final RateLimits rateLimits;
     private final TokenCounter tokens;
     private final Clock clock;
     private final String currency;
 
-    public Billing(Accounts accounts, TokenCounter tokens, Clock clock, String currency) {
+    public Billing(Accounts accounts, RateLimits rateLimits, TokenCounter tokens, Clock clock, String currency) {
         this.accounts = accounts;
+        this.rateLimits = rateLimits;
         this.tokens = tokens;
         this.clock = clock;
         this.currency = currency;
@@ -57,12 +63,21 @@ public final class Billing {
         if (key == null) {
             return Admission.unlimited(clock, currency);
         }
-        Account account = accounts.of(key.id());
+        long[] counted = {-1};  // the prompt is counted at most once, and only when a limit needs it
+        LongSupplier prompt = () -> counted[0] >= 0 ? counted[0] : (counted[0] = promptTokens.getAsLong());
+        RateAdmission rate = rateLimits.admit(key.id(), key.rpm(), key.tpm(), key.tpm() == null ? 0 : prompt.getAsLong());
         long worst = 0;
         if (key.metered() || key.monthlySpendCapNanos() != null) {
-            worst = target.prices().costNanos(promptTokens.getAsLong(), maxOutputTokens, 0, 0, images, videoSeconds);
+            worst = target.prices().costNanos(prompt.getAsLong(), maxOutputTokens, 0, 0, images, videoSeconds);
         }
-        Long balance = account.reserve(worst, Accounts.month(clock));
-        return new Admission(account, worst, balance, clock, currency);
+        Long balance;
+        Account account = accounts.of(key.id());
+        try {
+            balance = account.reserve(worst, Accounts.month(clock));
+        } catch (ApiError refused) {
+            rateLimits.settle(rate, 0);  // the tokens taken for a call that never runs are given back
+            throw refused;
+        }
+        return new Admission(account, worst, balance, clock, currency, rateLimits, rate);
     }
 }

@@ -47,11 +47,15 @@ public final class ChatCompletionsHandler implements Handler {
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
                 request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), incoming.admitChat(target, request));
 
-        call.admission().writeBalance(ctx::header);
-        if (request.stream()) {
-            chat.stream(call, new SseSink(ctx.res(), mapper));
-        } else {
-            writeWhole(ctx.res(), billed(ctx, chat.complete(call), call.admission().charge()));
+        call.admission().writeHeaders(ctx::header);
+        try {
+            if (request.stream()) {
+                chat.stream(call, new SseSink(ctx.res(), mapper));
+            } else {
+                writeWhole(ctx.res(), billed(ctx, chat.complete(call), call.admission().charge()));
+            }
+        } finally {
+            call.admission().release();
         }
     }
 

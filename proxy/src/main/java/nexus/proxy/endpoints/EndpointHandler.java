@@ -42,11 +42,15 @@ public final class EndpointHandler implements Handler {
         Target target = incoming.routes().resolve(incoming.caller(), request.model(), endpoint.modelType());
         EndpointCall call = new EndpointCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
                 target, request, incoming.startNanos(), incoming.startMillis(), admit(incoming, target, request));
-        call.admission().writeBalance(ctx::header);
-        if (request.stream()) {
-            service.stream(call, new SseSink(ctx.res(), mapper));
-        } else {
-            service.complete(call, ctx.res());
+        call.admission().writeHeaders(ctx::header);
+        try {
+            if (request.stream()) {
+                service.stream(call, new SseSink(ctx.res(), mapper));
+            } else {
+                service.complete(call, ctx.res());
+            }
+        } finally {
+            call.admission().release();
         }
     }
 

@@ -114,7 +114,8 @@ public final class RoutingTable implements AutoCloseable {
     private Routes load() {
         Routes loaded = Transactions.deferred(handle.getConnection(), () -> {
             List<ApiKey> keys = handle.attach(ApiKeyDao.class).listActive();
-            accounts.configure(keys, handle.attach(LedgerDao.class).credits());  // before any caller can reach them
+            LedgerDao ledger = handle.attach(LedgerDao.class);
+            accounts.configure(keys, ledger.credits(), ledger.lastTopups());  // before any caller can reach them
             return new Routes(handle.attach(ProviderDao.class).listEnabled(),
                     handle.attach(ProviderModelDao.class).listEnabled(), keys);
         });

@@ -48,6 +48,14 @@ public final class VideoService {
 
     /** Starts the task; the upstream's video object under the id the client will use. */
     ObjectNode create(VideoCall call) {
+        try {
+            return start(call);
+        } finally {
+            call.admission().release();  // a path that recorded nothing still gives its reservation back
+        }
+    }
+
+    private ObjectNode start(VideoCall call) {
         Provider provider = call.target().provider();
         VideoUpstream upstream = upstreams.forProvider(provider);
         ObjectNode video;

@@ -75,6 +75,10 @@ final class WsChatHandler {
         Target target = routes.resolve(caller, request.model(), ModelType.CHAT);
         ChatCall call = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), target, request, ENDPOINT,
                 startNanos, clock.millis(), routing.billing().admitChat(caller, target, request));
-        chat.stream(call, sink);  // streams whatever the frame's "stream" says
+        try {
+            chat.stream(call, sink);  // streams whatever the frame's "stream" says
+        } finally {
+            call.admission().release();
+        }
     }
 }

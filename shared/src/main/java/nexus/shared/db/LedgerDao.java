@@ -26,6 +26,10 @@ public interface LedgerDao {
     @SqlQuery("SELECT " + TOPUP_COLUMNS + " FROM topup WHERE key_id = :keyId ORDER BY id DESC")
     List<Topup> listTopups(long keyId);
 
+    /** Each key's latest top-up. */
+    @SqlQuery("SELECT " + TOPUP_COLUMNS + " FROM topup WHERE id IN (SELECT MAX(id) FROM topup GROUP BY key_id)")
+    List<Topup> lastTopups();
+
     @SqlUpdate("INSERT INTO topup (key_id, idempotency_key, amount_nanos, note, created_at_millis)"
             + " VALUES (:keyId, :idempotencyKey, :amountNanos, :note, :createdAtMillis)")
     @GetGeneratedKeys("id")
