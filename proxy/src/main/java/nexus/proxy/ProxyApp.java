@@ -22,6 +22,10 @@ import nexus.proxy.endpoints.Endpoint;
 import nexus.proxy.endpoints.EndpointHandler;
 import nexus.proxy.endpoints.EndpointService;
 import nexus.proxy.messages.MessageStore;
+import nexus.proxy.responses.ResponseStore;
+import nexus.proxy.responses.ResponsesHandler;
+import nexus.proxy.responses.ResponsesRelay;
+import nexus.proxy.responses.StoredResponsesHandler;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamClients;
@@ -74,6 +78,11 @@ public final class ProxyApp implements AutoCloseable {
         var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies));
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
+        var responseStore = new ResponseStore(database, mapper);
+        var responses = guard.apply(new ResponsesHandler(routing, chat,
+                new ResponsesRelay(clients, watchdog, responseStore, mapper, tokens, usage), responseStore, mapper,
+                clock, bodies));
+        var storedResponses = new StoredResponsesHandler(routing, responseStore);
         var models = new ModelsHandler(routing);
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
         Function<Endpoint, Handler> handler = endpoint -> guard.apply(
@@ -105,6 +114,10 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/chat/completions", completions);
             javalin.routes.post("/api/proxy/chat/completions", completions);
             javalin.routes.post("/v1/messages", anthropicMessages);
+            javalin.routes.post("/v1/responses", responses);
+            javalin.routes.post("/responses", responses);
+            javalin.routes.get("/v1/responses/{id}", guard.apply(storedResponses::retrieve));
+            javalin.routes.delete("/v1/responses/{id}", guard.apply(storedResponses::delete));
             javalin.routes.get("/v1/models", models);
             javalin.routes.get("/models", models);
             javalin.routes.get("/api/proxy/models", models);

@@ -128,6 +128,7 @@ public final class Database {
         storeByWireName(jdbi, ProviderKind.class);
         storeByWireName(jdbi, ModelType.class);
         storeByWireName(jdbi, UsageSource.class);
+        storeByWireName(jdbi, ResponsesMode.class);
     }
 
     private static <E extends Enum<E> & WireNamed> void storeByWireName(Jdbi jdbi, Class<E> type) {
