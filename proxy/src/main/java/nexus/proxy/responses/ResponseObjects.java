@@ -76,7 +76,8 @@ final class ResponseObjects {
         }
         ObjectNode usage = response.putObject("usage");
         usage.put("input_tokens", used.promptTokens());
-        usage.putObject("input_tokens_details").put("cached_tokens", used.cacheReadTokens());
+        usage.putObject("input_tokens_details").put("cached_tokens", used.cacheReadTokens())
+                .put("cache_write_tokens", used.cacheCreationTokens());
         usage.put("output_tokens", used.completionTokens());
         usage.putObject("output_tokens_details").put("reasoning_tokens", reasoningTokens);
         usage.put("total_tokens", used.promptTokens() + used.completionTokens());
