@@ -118,6 +118,8 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/responses", responses);
             javalin.routes.get("/v1/responses/{id}", guard.apply(storedResponses::retrieve));
             javalin.routes.delete("/v1/responses/{id}", guard.apply(storedResponses::delete));
+            javalin.routes.get("/responses/{id}", guard.apply(storedResponses::retrieve));
+            javalin.routes.delete("/responses/{id}", guard.apply(storedResponses::delete));
             javalin.routes.get("/v1/models", models);
             javalin.routes.get("/models", models);
             javalin.routes.get("/api/proxy/models", models);
