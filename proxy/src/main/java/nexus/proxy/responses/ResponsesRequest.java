@@ -17,6 +17,10 @@ import nexus.shared.error.ApiError;
  */
 public final class ResponsesRequest {
 
+    /** The {@code include} values a translation can honour, or ignore without changing the answer. */
+    static final Set<String> TRANSLATABLE_INCLUDES = Set.of("reasoning.encrypted_content",
+            "message.input_image.image_url", "message.output_text.logprobs");
+
     private final byte[] rawBody;
     private final ObjectNode body;
     private final String model;
@@ -126,8 +130,4 @@ public final class ResponsesRequest {
     byte[] upstreamBody(String upstreamModel, ObjectMapper mapper) {
         return JsonBody.forUpstream(rawBody, body, model, upstreamModel, false, false, mapper);
     }
-
-    /** The {@code include} values a translation can honour, or ignore without changing the answer. */
-    static final Set<String> TRANSLATABLE_INCLUDES = Set.of("reasoning.encrypted_content",
-            "message.input_image.image_url", "message.output_text.logprobs");
 }
