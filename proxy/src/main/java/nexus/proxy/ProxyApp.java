@@ -27,6 +27,10 @@ import nexus.proxy.endpoints.EndpointHandler;
 import nexus.proxy.endpoints.EndpointService;
 import nexus.proxy.limits.RateLimits;
 import nexus.proxy.messages.MessageStore;
+import nexus.proxy.responses.ResponseStore;
+import nexus.proxy.responses.ResponsesHandler;
+import nexus.proxy.responses.ResponsesRelay;
+import nexus.proxy.responses.StoredResponsesHandler;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamClients;
@@ -85,6 +89,11 @@ public final class ProxyApp implements AutoCloseable {
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
         var countTokens = guard.apply(new CountTokensHandler(routing, clients, watchdog, mapper, tokens, clock, bodies));
+        var responseStore = new ResponseStore(database, mapper);
+        var responses = guard.apply(new ResponsesHandler(routing, chat,
+                new ResponsesRelay(clients, watchdog, responseStore, mapper, tokens, usage), responseStore, mapper,
+                clock, bodies));
+        var storedResponses = new StoredResponsesHandler(routing, responseStore);
         var models = new ModelsHandler(routing);
         var ownUsage = new OwnUsageHandler(routing, database, clock, config.currency());
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
@@ -117,6 +126,12 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/chat/completions", completions);
             javalin.routes.post("/api/proxy/chat/completions", completions);
             javalin.routes.post("/v1/messages", anthropicMessages);
+            javalin.routes.post("/v1/responses", responses);
+            javalin.routes.post("/responses", responses);
+            javalin.routes.get("/v1/responses/{id}", guard.apply(storedResponses::retrieve));
+            javalin.routes.delete("/v1/responses/{id}", guard.apply(storedResponses::delete));
+            javalin.routes.get("/responses/{id}", guard.apply(storedResponses::retrieve));
+            javalin.routes.delete("/responses/{id}", guard.apply(storedResponses::delete));
             javalin.routes.post("/v1/messages/count_tokens", countTokens);
             javalin.routes.get("/v1/models", models::list);
             javalin.routes.get("/models", models::list);

@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * JSON type has been checked yet. Immutable.
  */
 public record ProviderRequest(String name, String kind, String serverUrl, String serverKey, String personalizedKey,
-                              String description, Boolean enabled, String httpProxy) {
+                              String description, Boolean enabled, String httpProxy, String responses) {
 
     static final Set<String> FIELDS = Set.of("name", "kind", "server_url", "server_key", "personalized_key",
-            "description", "enabled", "http_proxy");
+            "description", "enabled", "http_proxy", "responses");
 
     /** Reads a request body; throws a 400 ApiError naming the field that is wrong. */
     public static ProviderRequest parse(ObjectMapper mapper, byte[] body) {
@@ -25,7 +25,8 @@ public record ProviderRequest(String name, String kind, String serverUrl, String
                 fields.text("personalized_key"),
                 fields.multilineText("description", JsonFields.MAX_DESCRIPTION_LENGTH),
                 fields.bool("enabled"),
-                fields.text("http_proxy"));
+                fields.text("http_proxy"),
+                fields.text("responses"));
     }
 
     @Override

@@ -9,6 +9,7 @@ import nexus.shared.db.NewProvider;
 import nexus.shared.db.Provider;
 import nexus.shared.db.ProviderKind;
 import nexus.shared.db.ProxyAddress;
+import nexus.shared.db.ResponsesMode;
 import nexus.shared.db.Secrets;
 import nexus.shared.error.ApiError;
 
@@ -31,7 +32,8 @@ final class ProviderRules {
                 request.personalizedKey(),
                 orDefault(request.description(), ""),
                 request.enabled() == null ? Boolean.TRUE : request.enabled(),
-                orDefault(request.httpProxy(), ""));
+                orDefault(request.httpProxy(), ""),
+                orDefault(request.responses(), ResponsesMode.AUTO.wireName()));
     }
 
     /** An update's fields over the stored provider; the masked secrets a GET showed stand for the real ones. */
@@ -52,7 +54,8 @@ final class ProviderRules {
                 orDefault(request.personalizedKey(), current.personalizedKey()),
                 orDefault(request.description(), current.description()),
                 request.enabled() == null ? current.enabled() : request.enabled(),
-                httpProxy);
+                httpProxy,
+                orDefault(request.responses(), current.responses().wireName()));
     }
 
     /** Checks and normalizes a complete provider; throws a 400 ApiError naming the first wrong field. */
@@ -73,7 +76,18 @@ final class ProviderRules {
             throw ApiError.invalidRequest("'personalized_key' must not contain whitespace.", "personalized_key");
         }
         return new NewProvider(name, kind, serverUrl, provider.serverKey().strip(), personalizedKey,
-                provider.description(), provider.enabled(), createdAtMillis, httpProxy(kind, provider.httpProxy()));
+                provider.description(), provider.enabled(), createdAtMillis, httpProxy(kind, provider.httpProxy()),
+                responses(kind, provider.responses()));
+    }
+
+    /** Auto or translate for any kind; native only for openai, the one kind whose server may speak it. */
+    private static ResponsesMode responses(ProviderKind kind, String value) {
+        ResponsesMode mode = ResponsesMode.fromWireName(value).orElseThrow(() -> ApiError.invalidRequest(
+                "'responses' must be one of: " + ResponsesMode.wireNames() + ".", "responses"));
+        if (mode == ResponsesMode.NATIVE && kind != ProviderKind.OPENAI) {
+            throw ApiError.invalidRequest("'responses' can be native only for a provider of kind openai.", "responses");
+        }
+        return mode;
     }
 
     /** Empty for a direct connection; else a parsable proxy address, for kinds that make network calls. */

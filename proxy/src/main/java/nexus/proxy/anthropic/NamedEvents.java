@@ -13,7 +13,7 @@ import nexus.proxy.chat.SseSink;
  * Writes server-sent events with names, as Anthropic's streams have them ({@code event: …} then {@code data: …}), to a
  * 200 event-stream answer. One per response; one thread. Every method throws ClientGoneException.
  */
-final class NamedEvents {
+public final class NamedEvents {
 
     private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
@@ -26,12 +26,12 @@ final class NamedEvents {
     }
 
     /** Sets the answer's status and headers; they leave with the first flushed event. */
-    static NamedEvents start(HttpServletResponse response) {
+    public static NamedEvents start(HttpServletResponse response) {
         return new NamedEvents(SseSink.startEventStream(response));
     }
 
     /** One event; a name of null writes none, data with line breaks is written as several data lines. */
-    void write(String name, String data) {
+    public void write(String name, String data) {
         try {
             if (name != null) {
                 out.write(EVENT);
@@ -49,7 +49,7 @@ final class NamedEvents {
         }
     }
 
-    void flush() {
+    public void flush() {
         try {
             out.flush();
         } catch (IOException e) {
@@ -58,7 +58,7 @@ final class NamedEvents {
     }
 
     /** Ends the answer here, while the request still counts as running (see ProxyApp.close). */
-    void close() {
+    public void close() {
         try {
             out.close();
         } catch (IOException e) {

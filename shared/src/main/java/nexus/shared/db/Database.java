@@ -134,6 +134,7 @@ public final class Database {
         storeByWireName(jdbi, ProviderKind.class);
         storeByWireName(jdbi, ModelType.class);
         storeByWireName(jdbi, UsageSource.class);
+        storeByWireName(jdbi, ResponsesMode.class);
         storeDecimalsAsText(jdbi);
     }
 

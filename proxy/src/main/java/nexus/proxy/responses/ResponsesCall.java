@@ -1,0 +1,19 @@
+package nexus.proxy.responses;
+
+import nexus.proxy.billing.Admission;
+import nexus.proxy.routing.Target;
+import nexus.proxy.usage.RecordedCall;
+
+/**
+ * One Responses API request on its way to a server that speaks that API: who asked (and the owner its response is
+ * kept for), where it goes, and when it started.
+ */
+record ResponsesCall(String requestId, String conversationId, String apiKey, String owner, Target target,
+                     ResponsesRequest request, long startNanos, long startMillis, Admission admission)
+        implements RecordedCall {
+
+    @Override
+    public String endpoint() {
+        return ResponsesHandler.ENDPOINT;
+    }
+}
