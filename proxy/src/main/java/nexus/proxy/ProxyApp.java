@@ -18,6 +18,7 @@ import nexus.proxy.anthropic.MessagesHandler;
 import nexus.proxy.anthropic.MessagesRelay;
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChatService;
+import nexus.proxy.conversations.ConversationApi;
 import nexus.proxy.endpoints.Endpoint;
 import nexus.proxy.endpoints.EndpointHandler;
 import nexus.proxy.endpoints.EndpointService;
@@ -33,6 +34,7 @@ import nexus.proxy.video.VideoService;
 import nexus.proxy.video.VideosHandler;
 import nexus.proxy.ws.ChatSocket;
 import nexus.shared.config.NexusConfig;
+import nexus.shared.db.Conversations;
 import nexus.shared.db.Database;
 import nexus.shared.http.JettyEdge;
 import nexus.shared.json.Json;
@@ -59,6 +61,7 @@ public final class ProxyApp implements AutoCloseable {
     private ProxyApp(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
         ObjectMapper mapper = Json.newMapper();
         TokenCounter tokens = new TokenCounter();
+        var conversationStore = new Conversations(database);
         this.routing = new RoutingTable(database);
         this.usage = new UsageRecorder(database, routing::current);
         this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
@@ -86,6 +89,9 @@ public final class ProxyApp implements AutoCloseable {
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
         var videos = new VideosHandler(routing, videoService, mapper, clock, bodies);
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
+        var conversationApi = ConversationApi.create(routing, bodies, conversationStore, mapper, clock);
+        var conversations = conversationApi.conversations();
+        var items = conversationApi.items();
 
         this.javalin = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -126,6 +132,20 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.get("/v1/videos/{id}/content", guard.apply(videos::content));
             javalin.routes.post("/api/proxy/video/generate", guard.apply(seedVideos::generate));
             javalin.routes.get("/api/proxy/video/tasks/{task_id}", guard.apply(seedVideos::task));
+            for (String prefix : new String[] {"/v1", ""}) {
+                String one = prefix + "/conversations/{conversation_id}";
+                javalin.routes.post(prefix + "/conversations", guard.apply(conversations::create));
+                javalin.routes.get(prefix + "/conversations", guard.apply(conversations::list));
+                javalin.routes.get(one, guard.apply(conversations::retrieve));
+                javalin.routes.patch(one, guard.apply(conversations::update));
+                javalin.routes.post(one, guard.apply(conversations::update));  // OpenAI's update
+                javalin.routes.delete(one, guard.apply(conversations::delete));
+                javalin.routes.post(one + "/messages", guard.apply(items::appendMessage));
+                javalin.routes.post(one + "/items", guard.apply(items::createItems));
+                javalin.routes.get(one + "/items", guard.apply(items::listItems));
+                javalin.routes.get(one + "/items/{item_id}", guard.apply(items::retrieveItem));
+                javalin.routes.delete(one + "/items/{item_id}", guard.apply(items::deleteItem));
+            }
         });
     }
 
