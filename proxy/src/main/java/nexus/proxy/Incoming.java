@@ -15,9 +15,11 @@ import nexus.proxy.routing.RoutingTable;
 /**
  * The start every proxied HTTP request shares: its id and conversation id (both sent back as headers at once), the
  * caller its key authenticates, and its body. Immutable.
+ *
+ * @param conversationNamed true when the client sent its own conversation id
  */
 public record Incoming(long startNanos, long startMillis, String requestId, String conversationId, String apiKey,
-                       Routes routes, Caller caller, byte[] body) {
+                       Routes routes, Caller caller, byte[] body, boolean conversationNamed) {
 
     /**
      * Names the request, authenticates it by its {@code Authorization: Bearer} key (401 on a bad key) and reads its
@@ -33,12 +35,13 @@ public record Incoming(long startNanos, long startMillis, String requestId, Stri
         long startNanos = System.nanoTime();
         String requestId = RequestIds.create();
         ctx.header(RequestIds.HEADER, requestId);
-        String conversationId = ConversationIds.fromClient(ctx.header(ConversationIds.HEADER), ConversationIds.HEADER);
+        String clientConversationId = ctx.header(ConversationIds.HEADER);
+        String conversationId = ConversationIds.fromClient(clientConversationId, ConversationIds.HEADER);
         ctx.header(ConversationIds.HEADER, conversationId);
         String key = apiKey.apply(ctx);
         Routes routes = routing.current();
         Caller caller = routes.authenticate(key);
         return new Incoming(startNanos, clock.millis(), requestId, conversationId, key, routes, caller,
-                bodies.read(ctx));
+                bodies.read(ctx), clientConversationId != null && !clientConversationId.isBlank());
     }
 }

@@ -22,6 +22,7 @@ import nexus.proxy.conversations.ConversationApi;
 import nexus.proxy.endpoints.Endpoint;
 import nexus.proxy.endpoints.EndpointHandler;
 import nexus.proxy.endpoints.EndpointService;
+import nexus.proxy.messages.LegacyFiles;
 import nexus.proxy.messages.MessageStore;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
@@ -64,8 +65,8 @@ public final class ProxyApp implements AutoCloseable {
         var conversationStore = new Conversations(database);
         this.routing = new RoutingTable(database);
         this.usage = new UsageRecorder(database, routing::current);
-        this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
-                : MessageStore.disabled();
+        this.messages = new MessageStore(conversationStore, mapper, clock, config.storeMessages(),
+                new LegacyFiles(config.messagesDir(), database, mapper));
         this.watchdog = new UpstreamWatchdog(config.upstreamReadTimeout());
         var clients = new UpstreamClients(upstreamHttp);
         var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);

@@ -60,7 +60,8 @@ public final class MessagesHandler implements Handler {
         switch (target.provider().kind()) {
             case ANTHROPIC -> relay(ctx, new MessagesCall(incoming.requestId(), incoming.conversationId(),
                     incoming.apiKey(), target, request, ctx.header(VERSION_HEADER), ctx.header(BETA_HEADER),
-                    incoming.startNanos(), incoming.startMillis()));
+                    incoming.startNanos(), incoming.startMillis(), incoming.caller().owner(),
+                    incoming.conversationNamed()));
             case OPENAI, MOCK -> translate(ctx, incoming, target, request);
         }
     }
@@ -77,7 +78,8 @@ public final class MessagesHandler implements Handler {
     private void translate(Context ctx, Incoming incoming, Target target, MessagesRequest request) {
         ChatRequest translated = ChatRequest.fromObject(null, MessagesToChat.translate(request, mapper));
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
-                translated, ENDPOINT, incoming.startNanos(), incoming.startMillis());
+                translated, ENDPOINT, incoming.startNanos(), incoming.startMillis(), incoming.caller().owner(),
+                incoming.conversationNamed());
         String messageId = "msg_" + incoming.requestId().substring(incoming.requestId().indexOf('_') + 1);
         if (request.stream()) {
             chat.stream(call, new AnthropicSseSink(ctx.res(),

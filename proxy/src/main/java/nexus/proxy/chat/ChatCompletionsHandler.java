@@ -40,7 +40,7 @@ public final class ChatCompletionsHandler implements Handler {
         ChatRequest request = ChatRequest.parse(incoming.body(), mapper);
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
                 incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT), request, ENDPOINT,
-                incoming.startNanos(), incoming.startMillis());
+                incoming.startNanos(), incoming.startMillis(), incoming.caller().owner(), incoming.conversationNamed());
 
         if (request.stream()) {
             chat.stream(call, new SseSink(ctx.res(), mapper));

@@ -22,4 +22,14 @@ public interface RecordedCall {
     long startNanos();
 
     long startMillis();
+
+    /** Whom what the call stores belongs to (the caller's owner name); null when it stores nothing. */
+    default String owner() {
+        return null;
+    }
+
+    /** True when the client named the conversation itself, rather than being given a new id. */
+    default boolean conversationNamed() {
+        return false;
+    }
 }

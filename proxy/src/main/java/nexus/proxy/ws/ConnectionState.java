@@ -14,6 +14,7 @@ final class ConnectionState {
 
     private final String upgradeAuthorization;
     private final String conversationId;
+    private final boolean clientConversation;
     private final ApiError conversationError;
     private String apiKey;
 
@@ -32,6 +33,7 @@ final class ConnectionState {
             error = invalid;  // answered to every frame that does not name its own conversation
         }
         this.conversationId = id;
+        this.clientConversation = clientConversationId != null && !clientConversationId.isBlank();
         this.conversationError = error;
     }
 
@@ -49,6 +51,11 @@ final class ConnectionState {
     /** The key of the last successful {@link #authenticate}. */
     String apiKey() {
         return apiKey;
+    }
+
+    /** True when the frame or the upgrade named the conversation, rather than the connection being given one. */
+    boolean conversationNamed(String frameConversationId) {
+        return frameConversationId != null || clientConversation;
     }
 
     /** The frame's own conversation id when it names one (validated), else the connection's. */

@@ -72,7 +72,8 @@ final class WsChatHandler {
         String conversationId = connection.conversationId(frame.conversationId());
         ChatRequest request = ChatRequest.fromObject(null, frame.request());
         ChatCall call = new ChatCall(RequestIds.create(), conversationId, connection.apiKey(),
-                routes.resolve(caller, request.model(), ModelType.CHAT), request, ENDPOINT, startNanos, clock.millis());
+                routes.resolve(caller, request.model(), ModelType.CHAT), request, ENDPOINT, startNanos, clock.millis(),
+                caller.owner(), connection.conversationNamed(frame.conversationId()));
         chat.stream(call, sink);  // streams whatever the frame's "stream" says
     }
 }

@@ -1,6 +1,7 @@
 package nexus.shared.db;
 
 import java.util.List;
+import java.util.Optional;
 
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
@@ -21,6 +22,10 @@ public interface UsageDao {
 
     @SqlQuery("SELECT " + COLUMNS + " FROM usage ORDER BY id")
     List<Usage> listAll();
+
+    /** The client key of one request, to tell whose its stored messages are. */
+    @SqlQuery("SELECT api_key FROM usage WHERE request_id = :requestId")
+    Optional<String> findApiKey(String requestId);
 
     @SqlQuery("SELECT " + SUMS + " FROM usage")
     UsageTotals totals();
