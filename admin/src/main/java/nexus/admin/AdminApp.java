@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import nexus.admin.conversation.ConversationController;
+import nexus.admin.conversation.ConversationService;
 import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
 import nexus.admin.provider.ProviderModelService;
@@ -13,6 +15,7 @@ import nexus.admin.provider.ProviderService;
 import nexus.admin.stats.StatsController;
 import nexus.admin.stats.StatsService;
 import nexus.shared.config.NexusConfig;
+import nexus.shared.db.Conversations;
 import nexus.shared.db.Database;
 import nexus.shared.http.JettyEdge;
 import nexus.shared.json.Json;
@@ -28,6 +31,7 @@ public final class AdminApp {
         var providers = new ProviderController(new ProviderService(database, clock), mapper);
         var models = new ProviderModelController(new ProviderModelService(database, clock), mapper);
         var stats = new StatsController(new StatsService(database));
+        var conversations = new ConversationController(new ConversationService(new Conversations(database), mapper));
         var token = new AdminToken(config.adminToken());
 
         return Javalin.create(javalin -> {
@@ -59,6 +63,10 @@ public final class AdminApp {
 
             javalin.routes.get("/stats/total", stats::total);
             javalin.routes.get("/stats/conversation/{conversation_id}", stats::conversation);
+
+            javalin.routes.get("/conversations", conversations::list);
+            javalin.routes.get("/conversations/{conversation_id}", conversations::get);
+            javalin.routes.delete("/conversations/{conversation_id}", conversations::delete);
         });
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import nexus.proxy.BodyReader;
 import nexus.proxy.routing.RoutingTable;
+import nexus.shared.conversation.ConversationViews;
 import nexus.shared.db.Conversations;
 
 /** The two edges of the conversations API, wired to one store. Immutable. */

@@ -31,10 +31,10 @@ public interface ConversationDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM conversation WHERE owner = :owner" + AFTER_CURSOR)
     List<Conversation> listOwned(String owner, Long afterUpdated, String afterId, int limit);
 
-    /** Every owner's, or one owner's; {@code pattern} (a LIKE pattern with {@code \} as escape) filters titles and text. */
+    /** Every owner's, or one owner's; {@code pattern} (LIKE, {@code !} escapes) filters titles and message text. */
     @SqlQuery("SELECT " + COLUMNS + " FROM conversation WHERE (:owner IS NULL OR owner = :owner)"
-            + " AND (:pattern IS NULL OR title LIKE :pattern ESCAPE '\\' OR EXISTS (SELECT 1 FROM conversation_message"
-            + " WHERE conversation_id = conversation.id AND message LIKE :pattern ESCAPE '\\'))" + AFTER_CURSOR)
+            + " AND (:pattern IS NULL OR title LIKE :pattern ESCAPE '!' OR EXISTS (SELECT 1 FROM conversation_message"
+            + " WHERE conversation_id = conversation.id AND message LIKE :pattern ESCAPE '!'))" + AFTER_CURSOR)
     List<Conversation> search(String owner, String pattern, Long afterUpdated, String afterId, int limit);
 
     @SqlQuery("SELECT " + COLUMNS + " FROM conversation WHERE owner = :owner ORDER BY updated_at_millis DESC, id DESC")

@@ -49,10 +49,15 @@ public final class Conversations {
     /** Any owner's (or one owner's) conversations whose title or message text contains {@code query} (null: all). */
     public ConversationPage search(String owner, String query, ConversationCursor after, int limit) {
         String pattern = query == null || query.isEmpty() ? null
-                : "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+                : "%" + query.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
         List<Conversation> found = database.dao(ConversationDao.class).search(owner, pattern,
                 after == null ? null : after.updatedAtMillis(), after == null ? null : after.id(), limit + 1);
         return page(found, limit);
+    }
+
+    /** The owner name of an issued key: what its conversations are filed under. */
+    public static String keyOwner(long keyId) {
+        return "key:" + keyId;
     }
 
     /** Every conversation of an owner, newest-updated first: what deleting a key would delete with it. */

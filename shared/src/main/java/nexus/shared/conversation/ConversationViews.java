@@ -1,8 +1,9 @@
-package nexus.proxy.conversations;
+package nexus.shared.conversation;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,7 +16,7 @@ import nexus.shared.db.MessagePage;
 /**
  * Writes conversations and messages in both shapes at once: the platform's fields ({@code conversation_id},
  * {@code title}, {@code message_count} …) beside OpenAI's ({@code id}, {@code object}); times in seconds, as OpenAI
- * writes them. Thread-safe.
+ * writes them. The proxy answers key holders with them, the admin the developer. Thread-safe.
  */
 public final class ConversationViews {
 
@@ -31,7 +32,7 @@ public final class ConversationViews {
                 .put("object", "conversation")
                 .put("conversation_id", conversation.id())
                 .put("title", conversation.title());
-        view.set("metadata", ConversationFields.read(conversation.metadata(), mapper));
+        view.set("metadata", read(conversation.metadata()));
         return view.put("created_at", seconds(conversation.createdAtMillis()))
                 .put("updated_at", seconds(conversation.updatedAtMillis()))
                 .put("message_count", conversation.messageCount());
@@ -58,12 +59,12 @@ public final class ConversationViews {
     public ObjectNode message(ConversationMessage message) {
         ObjectNode view = mapper.createObjectNode().put("message_id", message.id())
                 .put("conversation_id", message.conversationId());
-        view.setAll((ObjectNode) ConversationFields.read(message.message(), mapper));
-        putIfPresent(view, "metadata", ConversationFields.read(message.metadata(), mapper));
+        view.setAll((ObjectNode) read(message.message()));
+        putIfPresent(view, "metadata", read(message.metadata()));
         if (message.model() != null) {
             view.put("model", message.model());
         }
-        putIfPresent(view, "usage", ConversationFields.read(message.usage(), mapper));
+        putIfPresent(view, "usage", read(message.usage()));
         if (message.generationId() != null) {
             view.put("generation_id", message.generationId());
         }
@@ -78,6 +79,18 @@ public final class ConversationViews {
     private static void putIfPresent(ObjectNode view, String field, JsonNode value) {
         if (value != null && !value.isNull()) {
             view.set(field, value);
+        }
+    }
+
+    /** Stored JSON text back as a tree; null stays null. */
+    private JsonNode read(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return mapper.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored JSON could not be read", e);
         }
     }
 
