@@ -9,6 +9,8 @@ import io.javalin.json.JavalinJackson;
 import nexus.admin.alerts.AlertController;
 import nexus.admin.alerts.AlertService;
 import nexus.admin.keys.KeyController;
+import nexus.admin.conversation.ConversationController;
+import nexus.admin.conversation.ConversationService;
 import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
 import nexus.admin.provider.ProviderModelService;
@@ -17,6 +19,7 @@ import nexus.admin.stats.StatsController;
 import nexus.admin.stats.StatsService;
 import nexus.admin.stats.UsageReportService;
 import nexus.shared.config.NexusConfig;
+import nexus.shared.db.Conversations;
 import nexus.shared.db.Database;
 import nexus.shared.http.JettyEdge;
 import nexus.shared.json.Json;
@@ -34,6 +37,7 @@ public final class AdminApp {
         var stats = new StatsController(new StatsService(database, config.currency()),
                 new UsageReportService(database, clock, config.currency()), mapper);
         var keys = new KeyController(database, clock, config.currency(), mapper);
+        var conversations = new ConversationController(new ConversationService(new Conversations(database), mapper));
         var token = new AdminToken(config.adminToken());
 
         return Javalin.create(javalin -> {
@@ -79,6 +83,10 @@ public final class AdminApp {
             javalin.routes.get("/stats/usage", stats::usage);
             javalin.routes.get("/keys/{id}/usage", stats::keyUsage);
             javalin.routes.get("/keys/{id}/alerts", new AlertController(new AlertService(database))::list);
+
+            javalin.routes.get("/conversations", conversations::list);
+            javalin.routes.get("/conversations/{conversation_id}", conversations::get);
+            javalin.routes.delete("/conversations/{conversation_id}", conversations::delete);
         });
     }
 

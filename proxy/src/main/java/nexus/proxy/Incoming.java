@@ -20,9 +20,11 @@ import nexus.proxy.routing.Target;
 /**
  * The start every proxied HTTP request shares: its id and conversation id (both sent back as headers at once), the
  * caller its key authenticates, and its body. Immutable.
+ *
+ * @param conversationNamed true when the client sent its own conversation id
  */
 public record Incoming(long startNanos, long startMillis, String requestId, String conversationId, String apiKey,
-                       Routes routes, Caller caller, byte[] body, Billing billing) {
+                       Routes routes, Caller caller, byte[] body, boolean conversationNamed, Billing billing) {
 
     /**
      * Names the request, authenticates it by its {@code Authorization: Bearer} key (401 on a bad key) and reads its
@@ -38,13 +40,14 @@ public record Incoming(long startNanos, long startMillis, String requestId, Stri
         long startNanos = System.nanoTime();
         String requestId = RequestIds.create();
         ctx.header(RequestIds.HEADER, requestId);
-        String conversationId = ConversationIds.fromClient(ctx.header(ConversationIds.HEADER), ConversationIds.HEADER);
+        String clientConversationId = ctx.header(ConversationIds.HEADER);
+        String conversationId = ConversationIds.fromClient(clientConversationId, ConversationIds.HEADER);
         ctx.header(ConversationIds.HEADER, conversationId);
         String key = apiKey.apply(ctx);
         Routes routes = routing.current();
         Caller caller = routes.authenticate(key);
         return new Incoming(startNanos, clock.millis(), requestId, conversationId, caller.apiKey(), routes, caller,
-                bodies.read(ctx), routing.billing());
+                bodies.read(ctx), clientConversationId != null && !clientConversationId.isBlank(), routing.billing());
     }
 
     /** Admits a call of this caller to the target against its key's money and limits (402/429 when refused). */

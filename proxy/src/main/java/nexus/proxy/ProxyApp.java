@@ -22,10 +22,12 @@ import nexus.proxy.billing.Accounts;
 import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChatService;
+import nexus.proxy.conversations.ConversationApi;
 import nexus.proxy.endpoints.Endpoint;
 import nexus.proxy.endpoints.EndpointHandler;
 import nexus.proxy.endpoints.EndpointService;
 import nexus.proxy.limits.RateLimits;
+import nexus.proxy.messages.LegacyFiles;
 import nexus.proxy.messages.MessageStore;
 import nexus.proxy.responses.ResponseStore;
 import nexus.proxy.responses.ResponsesHandler;
@@ -43,6 +45,7 @@ import nexus.proxy.video.VideoService;
 import nexus.proxy.video.VideosHandler;
 import nexus.proxy.ws.ChatSocket;
 import nexus.shared.config.NexusConfig;
+import nexus.shared.db.Conversations;
 import nexus.shared.db.Database;
 import nexus.shared.http.JettyEdge;
 import nexus.shared.json.Json;
@@ -74,9 +77,10 @@ public final class ProxyApp implements AutoCloseable {
         Accounts accounts = Accounts.load(database, clock, alerts);
         this.routing = new RoutingTable(database, accounts,
                 new Billing(accounts, new RateLimits(), tokens, clock, config.currency()));
+        var conversationStore = new Conversations(database);
         this.usage = new UsageRecorder(database, routing::current);
-        this.messages = config.storeMessages() ? MessageStore.writingTo(config.messagesDir(), mapper)
-                : MessageStore.disabled();
+        this.messages = new MessageStore(conversationStore, mapper, clock, config.storeMessages(),
+                new LegacyFiles(config.messagesDir(), database, mapper));
         this.watchdog = new UpstreamWatchdog(config.upstreamReadTimeout());
         var clients = new UpstreamClients(upstreamHttp);
         var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);
@@ -107,6 +111,9 @@ public final class ProxyApp implements AutoCloseable {
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
         var videos = new VideosHandler(routing, videoService, mapper, clock, bodies);
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
+        var conversationApi = ConversationApi.create(routing, bodies, conversationStore, mapper, clock);
+        var conversations = conversationApi.conversations();
+        var items = conversationApi.items();
 
         this.javalin = Javalin.create(javalin -> {
             javalin.startup.showJavalinBanner = false;
@@ -160,6 +167,20 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.get("/v1/videos/{id}/content", guard.apply(videos::content));
             javalin.routes.post("/api/proxy/video/generate", guard.apply(seedVideos::generate));
             javalin.routes.get("/api/proxy/video/tasks/{task_id}", guard.apply(seedVideos::task));
+            for (String prefix : new String[] {"/v1", ""}) {
+                String one = prefix + "/conversations/{conversation_id}";
+                javalin.routes.post(prefix + "/conversations", guard.apply(conversations::create));
+                javalin.routes.get(prefix + "/conversations", guard.apply(conversations::list));
+                javalin.routes.get(one, guard.apply(conversations::retrieve));
+                javalin.routes.patch(one, guard.apply(conversations::update));
+                javalin.routes.post(one, guard.apply(conversations::update));  // OpenAI's update
+                javalin.routes.delete(one, guard.apply(conversations::delete));
+                javalin.routes.post(one + "/messages", guard.apply(items::appendMessage));
+                javalin.routes.post(one + "/items", guard.apply(items::createItems));
+                javalin.routes.get(one + "/items", guard.apply(items::listItems));
+                javalin.routes.get(one + "/items/{item_id}", guard.apply(items::retrieveItem));
+                javalin.routes.delete(one + "/items/{item_id}", guard.apply(items::deleteItem));
+            }
         });
     }
 

@@ -3,7 +3,6 @@ package nexus.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,6 +22,8 @@ import nexus.proxy.upstream.UpstreamHttp;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.ProviderModel;
 import nexus.shared.db.ModelPrices;
+import nexus.shared.db.ConversationDao;
+import nexus.shared.db.ConversationMessage;
 import nexus.shared.db.Database;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
@@ -166,22 +167,22 @@ public final class ProxyServer implements AutoCloseable {
     }
 
     /**
-     * Polls the stored messages of a conversation until its file has {@code count} complete lines (they are written
-     * off the request path); what is there after 10 s otherwise.
+     * Polls the stored messages of a conversation until it has {@code count} (they are written off the request path);
+     * what is there after 10 s otherwise.
      */
-    public List<String> awaitStoredLines(String conversationId, int count) throws IOException {
-        Path file = config.messagesDir().resolve(conversationId + ".jsonl");
+    public List<ConversationMessage> awaitStoredMessages(String conversationId, int count) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file)) {
-                List<String> lines = Files.readAllLines(file);
-                if (lines.size() >= count && lines.getLast().endsWith("}")) {
-                    return lines;
-                }
-            }
+        List<ConversationMessage> messages = storedMessages(conversationId);
+        while (messages.size() < count && System.nanoTime() < deadline) {
             LockSupport.parkNanos(POLL_INTERVAL_NANOS);  // a poll interval, not a wait for an outcome
+            messages = storedMessages(conversationId);
         }
-        return Files.exists(file) ? Files.readAllLines(file) : List.of();
+        return messages;
+    }
+
+    /** Every stored message of a conversation, in order. */
+    public List<ConversationMessage> storedMessages(String conversationId) {
+        return database.dao(ConversationDao.class).listMessagesAfter(conversationId, 0, Integer.MAX_VALUE);
     }
 
     public List<Usage> awaitUsageRows(Predicate<List<Usage>> condition) {

@@ -12,8 +12,8 @@ import nexus.proxy.usage.RecordedCall;
  * @param beta    the client's {@code anthropic-beta}, or null when it sent none
  */
 record MessagesCall(String requestId, String conversationId, String apiKey, Target target, MessagesRequest request,
-                    String version, String beta, long startNanos, long startMillis, Admission admission)
-        implements RecordedCall {
+                    String version, String beta, long startNanos, long startMillis, Admission admission,
+                    String owner, boolean conversationNamed) implements RecordedCall {
 
     @Override
     public String endpoint() {

@@ -64,7 +64,8 @@ public final class MessagesHandler implements Handler {
             case ANTHROPIC -> relay(ctx, new MessagesCall(incoming.requestId(), incoming.conversationId(),
                     incoming.apiKey(), target, request, ctx.header(VERSION_HEADER), ctx.header(BETA_HEADER),
                     incoming.startNanos(), incoming.startMillis(), incoming.admit(target,
-                            () -> incoming.body().length, Billing.maxOutputTokens(request.body(), target), 0, 0)));
+                            () -> incoming.body().length, Billing.maxOutputTokens(request.body(), target), 0, 0),
+                    incoming.caller().owner(), incoming.conversationNamed()));
             case OPENAI, MOCK -> translate(ctx, incoming, target, request);
         }
     }
@@ -87,7 +88,7 @@ public final class MessagesHandler implements Handler {
         ChatRequest translated = ChatRequest.fromObject(null, MessagesToChat.translate(request, mapper));
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
                 translated, ENDPOINT, incoming.startNanos(), incoming.startMillis(),
-                incoming.admitChat(target, translated));
+                incoming.admitChat(target, translated), incoming.caller().owner(), incoming.conversationNamed());
         String messageId = "msg_" + incoming.requestId().substring(incoming.requestId().indexOf('_') + 1);
         call.admission().writeHeaders(ctx::header);
         try {

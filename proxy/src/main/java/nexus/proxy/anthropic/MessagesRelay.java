@@ -189,7 +189,7 @@ public final class MessagesRelay {
 
     /** Reassembles the streamed message only when it is stored. */
     private void storeStream(MessagesCall call, int status, RelayedStream seen, ApiError error) {
-        if (messages.enabled()) {
+        if (messages.wants(call)) {
             store(call, true, status, seen.assembled(), error);
         }
     }

@@ -45,7 +45,8 @@ public final class ChatCompletionsHandler implements Handler {
         ChatRequest request = ChatRequest.parse(incoming.body(), mapper);
         Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT);
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
-                request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), incoming.admitChat(target, request));
+                request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), incoming.admitChat(target, request),
+                incoming.caller().owner(), incoming.conversationNamed());
 
         call.admission().writeHeaders(ctx::header);
         try {

@@ -121,7 +121,7 @@ public final class ChatService {
 
     /** Reassembles the streamed answer only when it is stored. */
     private void storeStream(ChatCall call, int status, StreamAccounting accounting, ApiError error) {
-        if (messages.enabled()) {
+        if (messages.wants(call)) {
             store(call, true, status, accounting.assembled(), error);
         }
     }

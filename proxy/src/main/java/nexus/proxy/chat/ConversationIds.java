@@ -34,8 +34,22 @@ public final class ConversationIds {
      * measured). ThreadLocalRandom, since an id is not a secret and SecureRandom would contend.
      */
     public static String create() {
+        return timeOrdered("conv_");
+    }
+
+    /** A new message id, made as conversation ids are. */
+    public static String createMessageId() {
+        return timeOrdered("msg_");
+    }
+
+    /** True when {@code id} could name a conversation: an id that cannot is answered as unknown. */
+    public static boolean isValid(String id) {
+        return id != null && VALID.matcher(id).matches() && !id.contains("..");
+    }
+
+    private static String timeOrdered(String prefix) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
-        return "conv_" + HEX.toHexDigits(System.currentTimeMillis()).substring(4) + HEX.toHexDigits(random.nextLong())
+        return prefix + HEX.toHexDigits(System.currentTimeMillis()).substring(4) + HEX.toHexDigits(random.nextLong())
                 + HEX.toHexDigits((short) random.nextInt());
     }
 }

@@ -1,115 +1,133 @@
 package nexus.proxy.messages;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import nexus.proxy.usage.RecordedCall;
+import nexus.shared.db.Conversation;
+import nexus.shared.db.ConversationDao;
+import nexus.shared.db.Conversations;
 import nexus.shared.error.ApiError;
 
 /**
- * Appends each exchange (the request's messages and the full response) as one JSON line to
- * {@code <messages dir>/<conversation id>.jsonl}, on its own writer thread. Disabled, it does nothing.
- * Conversation ids are validated before they get here, so they are safe file names. Thread-safe.
+ * Transcribes answered chat calls into their conversations, off the request path: {@link #store} only queues; one
+ * writer thread appends what each turn adds ({@link TurnDrafts}), a batch in one transaction. A call goes in when
+ * message storage is on (its conversation made when absent) or when the client named a conversation, which then must
+ * exist and be the caller's own. A failed call adds nothing. At start the writer first takes in the files the older
+ * {@code messages/*.jsonl} storage left ({@link LegacyFiles}). Thread-safe.
  */
 public final class MessageStore implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MessageStore.class);
-    private static final Entry STOP = new Entry("", null);
+    private static final Turn STOP = new Turn("", "", "", "", null, null, false);
+    private static final int WRITE_ATTEMPTS = 3;
 
-    private final Path directory;
+    private final Conversations store;
     private final ObjectMapper mapper;
-    private final BlockingQueue<Entry> queue = new LinkedBlockingQueue<>();
+    private final Clock clock;
+    private final boolean storeAll;
+    private final LegacyFiles legacy;
+    private final BlockingQueue<Turn> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
 
-    private record Entry(String conversationId, ObjectNode line) {}
-
-    private MessageStore(Path directory, ObjectMapper mapper) {
-        this.directory = directory;
+    /**
+     * @param storeAll true when every answered call is kept ({@code NEXUS_STORE_MESSAGES}), not only those naming a
+     *                 conversation that exists
+     */
+    public MessageStore(Conversations store, ObjectMapper mapper, Clock clock, boolean storeAll, LegacyFiles legacy) {
+        this.store = store;
         this.mapper = mapper;
-        this.writer = directory == null ? null
-                : Thread.ofPlatform().name("message-writer").daemon(true).start(this::writeLoop);
+        this.clock = clock;
+        this.storeAll = storeAll;
+        this.legacy = legacy;
+        this.writer = Thread.ofPlatform().name("message-writer").daemon(true).start(this::writeLoop);
     }
 
-    public static MessageStore disabled() {
-        return new MessageStore(null, null);
-    }
-
-    public static MessageStore writingTo(Path directory, ObjectMapper mapper) {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new IllegalStateException("Cannot create the messages folder " + directory, e);
-        }
-        return new MessageStore(directory, mapper);
-    }
-
-    public boolean enabled() {
-        return directory != null;
+    /** True when this call's answer is to be transcribed; asks nothing of the database. */
+    public boolean wants(RecordedCall call) {
+        return storeAll || call.conversationNamed();
     }
 
     /**
-     * Queues one exchange for its conversation's file, never blocking on the disk: the call, whether it streamed, the
-     * status it ended with, the request's messages, the answer (null when there was none) and the error the client
-     * saw (null when none).
+     * Queues one exchange, never blocking on the disk: the call, whether it streamed, the status it ended with, the
+     * request's messages, the answer (null when there was none) and the error the client saw (null when none).
      */
     public void store(RecordedCall call, boolean stream, int status, JsonNode messages, JsonNode response,
                       ApiError error) {
-        if (directory == null) {
+        if (status != 200 || response == null || error != null || !wants(call)) {
             return;
         }
-        ObjectNode line = mapper.createObjectNode();
-        line.put("request_id", call.requestId());
-        line.put("conversation_id", call.conversationId());
-        line.put("time", Instant.ofEpochMilli(call.startMillis()).toString());
-        line.put("provider", call.target().provider().name());
-        line.put("model", call.target().model());
-        line.put("stream", stream);
-        line.put("status", status);
-        line.set("messages", messages);
-        line.set("response", response);
-        if (error != null) {
-            line.set("error", mapper.valueToTree(error.toEnvelope().error()));
-        }
-        queue.add(new Entry(call.conversationId(), line));
+        queue.add(new Turn(call.conversationId(), call.owner(), call.requestId(), call.target().model(), messages,
+                response, storeAll));
     }
 
     private void writeLoop() {
-        while (true) {
-            Entry entry;
+        try {
+            legacy.importAll(this::write);
+            List<Turn> batch = new ArrayList<>();
+            boolean stop = false;
+            while (!stop) {
+                batch.add(queue.take());
+                queue.drainTo(batch);
+                stop = batch.remove(STOP);
+                if (!batch.isEmpty()) {
+                    write(batch);
+                }
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Appends the turns in one transaction, tried again when it fails; true once they are committed. */
+    boolean write(List<Turn> turns) {
+        for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             try {
-                entry = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (entry == STOP) {
-                return;
-            }
-            Path file = directory.resolve(entry.conversationId() + ".jsonl");
-            try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                out.write(mapper.writeValueAsBytes(entry.line()));
-                out.write('\n');
-            } catch (IOException e) {
-                log.error("Could not append to {}: {}", file, e.getMessage());
+                store.inTransaction(dao -> {
+                    turns.forEach(turn -> append(dao, turn));
+                    return null;
+                });
+                return true;
+            } catch (RuntimeException e) {
+                log.warn("Writing {} chat turns to their conversations failed (attempt {}): {}", turns.size(), attempt,
+                        e.getMessage());
             }
         }
+        log.error("Lost {} chat turns after {} attempts to write them", turns.size(), WRITE_ATTEMPTS);
+        return false;
+    }
+
+    private void append(ConversationDao dao, Turn turn) {
+        long now = clock.millis();
+        Conversation conversation = dao.findById(turn.conversationId()).orElse(null);
+        if (conversation == null) {
+            if (!turn.createsConversation()) {
+                return;  // named by the client, but never created: nothing to add to
+            }
+            conversation = new Conversation(turn.conversationId(), turn.owner(), null, "{}", 0, 0, now, now);
+            dao.insert(conversation);
+        } else if (!conversation.owner().equals(turn.owner())) {
+            log.debug("Request {} named conversation {} of another owner; not transcribed", turn.requestId(),
+                    turn.conversationId());
+            return;
+        }
+        var drafts = TurnDrafts.of(turn, dao.listAfterLastAssistant(turn.conversationId()), mapper);
+        Conversations.append(dao, conversation, drafts, now);
     }
 
     /** Writes what is queued, then stops; waits at most {@code timeout}. */
     public void close(Duration timeout) {
-        if (writer == null || !writer.isAlive()) {
+        if (!writer.isAlive()) {
             return;
         }
         queue.add(STOP);

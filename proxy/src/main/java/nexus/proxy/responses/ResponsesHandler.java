@@ -84,7 +84,7 @@ public final class ResponsesHandler implements Handler {
         ChatRequest chatRequest = ChatRequest.fromObject(null, translated);
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
                 chatRequest, ENDPOINT, incoming.startNanos(), incoming.startMillis(),
-                incoming.admitChat(target, chatRequest));
+                incoming.admitChat(target, chatRequest), owner, incoming.conversationNamed());
         ObjectNode response = ResponseObjects.started(request, ResponseObjects.responseId(incoming.requestId()),
                 incoming.startMillis() / 1000, target.model(), mapper);
         call.admission().writeHeaders(ctx::header);

@@ -18,7 +18,12 @@ public record Caller(String apiKey, String owner, List<Provider> providers, ApiK
 
     /** A caller with a provider's personalized key. */
     public static Caller personal(String personalizedKey, List<Provider> providers) {
-        return new Caller(personalizedKey, "personal:" + KeyHash.of(personalizedKey), providers, null, Set.of());
+        return new Caller(personalizedKey, personalOwner(personalizedKey), providers, null, Set.of());
+    }
+
+    /** The owner name of a personalized key. */
+    public static String personalOwner(String personalizedKey) {
+        return "personal:" + KeyHash.of(personalizedKey);
     }
 
     /** A caller with an issued key, which may reach every enabled provider. */

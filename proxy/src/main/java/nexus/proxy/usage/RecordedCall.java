@@ -26,4 +26,14 @@ public interface RecordedCall {
 
     /** What the call reserved of its key's money, and settles with its cost. */
     Admission admission();
+
+    /** Whom what the call stores belongs to (the caller's owner name); null when it stores nothing. */
+    default String owner() {
+        return null;
+    }
+
+    /** True when the client named the conversation itself, rather than being given a new id. */
+    default boolean conversationNamed() {
+        return false;
+    }
 }

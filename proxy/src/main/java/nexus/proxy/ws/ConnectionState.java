@@ -14,6 +14,7 @@ final class ConnectionState {
 
     private final String upgradeAuthorization;
     private final String conversationId;
+    private final boolean clientConversation;
     private final ApiError conversationError;
     private String apiKey;
 
@@ -32,6 +33,7 @@ final class ConnectionState {
             error = invalid;  // answered to every frame that does not name its own conversation
         }
         this.conversationId = id;
+        this.clientConversation = clientConversationId != null && !clientConversationId.isBlank();
         this.conversationError = error;
     }
 
@@ -44,6 +46,11 @@ final class ConnectionState {
         Caller caller = routes.authenticate(key);
         apiKey = key;
         return caller;
+    }
+
+    /** True when the frame or the upgrade named the conversation, rather than the connection being given one. */
+    boolean conversationNamed(String frameConversationId) {
+        return frameConversationId != null || clientConversation;
     }
 
     /** The frame's own conversation id when it names one (validated), else the connection's. */

@@ -74,7 +74,8 @@ final class WsChatHandler {
         ChatRequest request = ChatRequest.fromObject(null, frame.request());
         Target target = routes.resolve(caller, request.model(), ModelType.CHAT);
         ChatCall call = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), target, request, ENDPOINT,
-                startNanos, clock.millis(), routing.billing().admitChat(caller, target, request));
+                startNanos, clock.millis(), routing.billing().admitChat(caller, target, request), caller.owner(),
+                connection.conversationNamed(frame.conversationId()));
         try {
             chat.stream(call, sink);  // streams whatever the frame's "stream" says
         } finally {

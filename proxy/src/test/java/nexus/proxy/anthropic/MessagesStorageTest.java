@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import mockwebserver3.MockResponse;
 import okhttp3.Response;
 import org.junit.jupiter.api.Test;
@@ -16,9 +15,13 @@ import nexus.proxy.AnthropicReplies;
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.Sse;
+import nexus.shared.db.ConversationMessage;
 import nexus.shared.db.ProviderKind;
 
-/** With message storage on, a relayed Messages exchange is one line in Anthropic's format, a stream put together. */
+/**
+ * With message storage on, a relayed Messages exchange lands in its conversation in Anthropic's content blocks, a stream
+ * put together.
+ */
 class MessagesStorageTest {
 
     private static final String MODEL = "claude-sonnet-4-5";
@@ -62,22 +65,18 @@ class MessagesStorageTest {
         send(QUESTION);
         send(QUESTION.replace("\"stream\":true,", ""));
 
-        List<String> lines = gateway.proxy().awaitStoredLines(CONVERSATION, 2);
-        assertThat(lines).hasSize(2);
-        JsonNode streamed = Sse.tree(lines.get(0));
-        assertThat(streamed.path("stream").asBoolean()).isTrue();
-        assertThat(streamed.path("status").asInt()).isEqualTo(200);
-        assertThat(streamed.path("messages")).isEqualTo(Sse.tree(QUESTION).path("messages"));
-        assertThat(streamed.path("response")).isEqualTo(Sse.tree("""
-                {"id":"msg_014p7gG3wDgGV9EUtLvnow3U","type":"message","role":"assistant","model":"%s",
-                 "content":[{"type":"text","text":"Let me check."},
-                            {"type":"tool_use","id":"toolu_01T1x1fJ34qAmk2tNTrN7Up6","name":"get_weather",
-                             "input":{"city":"Paris"}}],
-                 "stop_reason":"tool_use","stop_sequence":null,
-                 "usage":{"input_tokens":472,"output_tokens":89}}""".formatted(MODEL)));
-        JsonNode plain = Sse.tree(lines.get(1));
-        assertThat(plain.path("stream").asBoolean()).isFalse();
-        assertThat(plain.path("response")).isEqualTo(Sse.tree(AnthropicReplies.message(MODEL, "Sunny.", 30, 0, 4)));
+        List<ConversationMessage> stored = gateway.proxy().awaitStoredMessages(CONVERSATION, 4);
+        assertThat(stored).extracting(ConversationMessage::role).containsExactly("user", "assistant", "user",
+                "assistant");
+        assertThat(Sse.tree(stored.get(0).message())).isEqualTo(Sse.tree(QUESTION).path("messages").get(0));
+        assertThat(Sse.tree(stored.get(1).message()).path("content")).isEqualTo(Sse.tree("""
+                [{"type":"text","text":"Let me check."},
+                 {"type":"tool_use","id":"toolu_01T1x1fJ34qAmk2tNTrN7Up6","name":"get_weather",
+                  "input":{"city":"Paris"}}]"""));
+        assertThat(stored.get(1).generationId()).isEqualTo("msg_014p7gG3wDgGV9EUtLvnow3U");
+        assertThat(Sse.tree(stored.get(1).usage())).isEqualTo(Sse.tree("{\"input_tokens\":472,\"output_tokens\":89}"));
+        assertThat(Sse.tree(stored.get(3).message()).path("content"))
+                .isEqualTo(Sse.tree(AnthropicReplies.message(MODEL, "Sunny.", 30, 0, 4)).path("content"));
     }
 
     private void send(String json) throws IOException {

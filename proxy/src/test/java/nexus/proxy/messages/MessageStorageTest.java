@@ -21,9 +21,11 @@ import nexus.proxy.OpenAiReplies;
 import nexus.proxy.ProxyServer;
 import nexus.proxy.Sse;
 import nexus.shared.config.NexusConfig;
+import nexus.shared.db.ConversationDao;
+import nexus.shared.db.ConversationMessage;
 import nexus.shared.db.ProviderKind;
 
-/** With message storage on, each exchange is one JSON line in its conversation's file; off, nothing is written. */
+/** With message storage on, each turn lands in its conversation once; off, nothing is written for an unknown one. */
 class MessageStorageTest {
 
     private static final String KEY = "client-key-1";
@@ -73,41 +75,31 @@ class MessageStorageTest {
     }
 
     @Test
-    void a_streamed_and_a_plain_exchange_are_two_lines_with_the_messages_and_the_whole_answer() throws Exception {
+    void a_streamed_and_a_plain_turn_land_once_each_with_the_whole_answer() throws Exception {
         start(true);
         answerBoth();
 
         send(FIRST);
         send(SECOND);
 
-        List<String> lines = proxy.awaitStoredLines(CONVERSATION, 2);
-        assertThat(lines).hasSize(2);
-        JsonNode streamed = lines.stream().map(Sse::tree).filter(line -> line.path("stream").asBoolean())
-                .findFirst().orElseThrow();
-        JsonNode plain = lines.stream().map(Sse::tree).filter(line -> !line.path("stream").asBoolean())
-                .findFirst().orElseThrow();
-
-        assertThat(streamed.path("conversation_id").asText()).isEqualTo(CONVERSATION);
-        assertThat(streamed.path("status").asInt()).isEqualTo(200);
-        assertThat(streamed.path("model").asText()).isEqualTo("gpt-4");
-        assertThat(streamed.path("messages")).isEqualTo(Sse.tree(FIRST).path("messages"));
-        JsonNode assembled = streamed.path("response");
-        assertThat(assembled.path("object").asText()).isEqualTo("chat.completion");
-        assertThat(assembled.path("id").asText()).isEqualTo(OpenAiReplies.COMPLETION_ID);
-        JsonNode choice = assembled.path("choices").get(0);
-        assertThat(choice.path("message").path("role").asText()).isEqualTo("assistant");
-        assertThat(choice.path("message").path("content").asText()).isEqualTo("Lisbon, then Porto.");
-        assertThat(choice.path("finish_reason").asText()).isEqualTo("stop");
-        assertThat(assembled.path("usage").path("total_tokens").asLong()).isEqualTo(17);
-
-        assertThat(plain.path("messages")).isEqualTo(Sse.tree(SECOND).path("messages"));
-        assertThat(plain.path("response"))
-                .isEqualTo(Sse.tree(OpenAiReplies.completion("gpt-4", "Food and light.", 30, 4)));
-        assertThat(plain.path("request_id").asText()).isNotEqualTo(streamed.path("request_id").asText());
+        List<ConversationMessage> stored = proxy.awaitStoredMessages(CONVERSATION, 4);
+        assertThat(stored).extracting(ConversationMessage::role).containsExactly("user", "assistant", "user",
+                "assistant");
+        assertThat(Sse.tree(stored.get(0).message())).isEqualTo(Sse.tree(FIRST).path("messages").get(0));
+        JsonNode streamed = Sse.tree(stored.get(1).message());
+        assertThat(streamed.path("content").asText()).isEqualTo("Lisbon, then Porto.");
+        assertThat(stored.get(1).generationId()).isEqualTo(OpenAiReplies.COMPLETION_ID);
+        assertThat(stored.get(1).model()).isEqualTo("gpt-4");
+        assertThat(Sse.tree(stored.get(1).usage()).path("total_tokens").asLong()).isEqualTo(17);
+        assertThat(Sse.tree(stored.get(2).message())).isEqualTo(Sse.tree(SECOND).path("messages").get(2));
+        assertThat(Sse.tree(stored.get(3).message()).path("content").asText()).isEqualTo("Food and light.");
+        assertThat(Sse.tree(stored.get(3).usage()).path("total_tokens").asLong()).isEqualTo(34);
+        assertThat(stored.get(3).requestId()).isNotEqualTo(stored.get(1).requestId());
+        assertThat(stored.get(2).requestId()).isEqualTo(stored.get(3).requestId());
     }
 
     @Test
-    void with_storage_off_no_file_is_written() throws Exception {
+    void with_storage_off_a_conversation_never_created_gets_nothing_and_no_file_is_written() throws Exception {
         start(false);
         answerBoth();
 
@@ -122,5 +114,7 @@ class MessageStorageTest {
                 assertThat(files).isEmpty();
             }
         }
+        assertThat(proxy.storedMessages(CONVERSATION)).isEmpty();
+        assertThat(proxy.database().dao(ConversationDao.class).findById(CONVERSATION)).isEmpty();
     }
 }

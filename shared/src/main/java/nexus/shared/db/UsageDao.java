@@ -2,6 +2,7 @@ package nexus.shared.db;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.jdbi.v3.sqlobject.config.KeyColumn;
 import org.jdbi.v3.sqlobject.config.RegisterConstructorMapper;
@@ -31,6 +32,10 @@ public interface UsageDao {
 
     @SqlQuery("SELECT " + COLUMNS + " FROM usage ORDER BY id")
     List<Usage> listAll();
+
+    /** The client key of one request, to tell whose its stored messages are. */
+    @SqlQuery("SELECT api_key FROM usage WHERE request_id = :requestId")
+    Optional<String> findApiKey(String requestId);
 
     @SqlQuery("SELECT " + SUMS + " FROM usage")
     UsageTotals totals();

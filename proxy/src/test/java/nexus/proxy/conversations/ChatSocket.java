@@ -1,0 +1,54 @@
+package nexus.proxy.conversations;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import okhttp3.Request;
+import okhttp3.WebSocket;
+import okhttp3.WebSocketListener;
+
+import nexus.proxy.ProxyServer;
+import nexus.proxy.Sse;
+
+/** Test helper: one {@code /ws/chat} connection whose frames are read one answer at a time. */
+final class ChatSocket extends WebSocketListener implements AutoCloseable {
+
+    private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private final WebSocket webSocket;
+
+    ChatSocket(ProxyServer proxy, String key) {
+        this.webSocket = proxy.client().newWebSocket(new Request.Builder()
+                .url("ws://127.0.0.1:" + proxy.port() + "/ws/chat")
+                .header("Authorization", "Bearer " + key).build(), this);
+    }
+
+    /** Sends one request frame and returns the frames of its answer, up to its done or error frame. */
+    List<JsonNode> ask(String frame) throws InterruptedException {
+        assertThat(webSocket.send(frame)).isTrue();
+        List<JsonNode> answer = new ArrayList<>();
+        JsonNode next;
+        do {
+            String text = frames.poll(30, TimeUnit.SECONDS);
+            assertThat(text).as("a frame within 30 s").isNotNull();
+            next = Sse.tree(text);
+            answer.add(next);
+        } while ("chunk".equals(next.path("type").asText()));
+        return answer;
+    }
+
+    @Override
+    public void onMessage(WebSocket socket, String text) {
+        frames.add(text);
+    }
+
+    @Override
+    public void close() {
+        webSocket.cancel();
+    }
+}
