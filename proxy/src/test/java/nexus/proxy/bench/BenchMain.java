@@ -2,6 +2,7 @@ package nexus.proxy.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -25,13 +26,17 @@ import java.util.stream.Stream;
 
 import nexus.shared.db.ProviderModel;
 import nexus.shared.db.ModelPrices;
+import nexus.shared.db.ApiKey;
+import nexus.shared.db.ApiKeyDao;
 import nexus.shared.db.Database;
+import nexus.shared.db.LedgerDao;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderKind;
 import nexus.shared.db.ProviderModelDao;
+import nexus.shared.secret.KeyHash;
 
 /**
  * {@code ./run.sh bench}: what Nexus adds to a request. Starts the {@link MockUpstreamMain mock upstream} and the
@@ -57,6 +62,10 @@ public final class BenchMain {
     private static final Duration BENCH_LIMIT = Duration.ofMinutes(15);
     private static final String UPSTREAM_KEY = "sk-bench-upstream";
     private static final String NEXUS_KEY = "nexus-bench-key";
+    /** The key the bench calls with: an issued key with a balance and limits, on priced models (the full path). */
+    private static final String ISSUED_KEY = "sk-nx-BenchKey0123456789abcdefghijklmnopqrstuvwxyz";
+    private static final ModelPrices BENCH_PRICES = new ModelPrices(new BigDecimal("0.15"), new BigDecimal("0.60"),
+            null, null, null, null, null);
     private static final String MODEL = "gpt-bench";
     private static final String SLOW_MODEL = "gpt-bench-slow";
     private static final int CHUNKS = 20;
@@ -287,10 +296,16 @@ public final class BenchMain {
         ProviderModelDao models = database.dao(ProviderModelDao.class);
         long fast = providers.insert(new NewProvider("bench-mock", ProviderKind.OPENAI, base + "/v1", UPSTREAM_KEY,
                 NEXUS_KEY, "the benchmark's mock upstream", true, now, ""));
-        models.insert(new NewProviderModel(fast, MODEL, "", true, now, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
+        models.insert(new NewProviderModel(fast, MODEL, "", true, now, ModelType.CHAT, BENCH_PRICES,
+                ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
         long slow = providers.insert(new NewProvider("bench-mock-slow", ProviderKind.OPENAI, base + "/slow/v1",
                 UPSTREAM_KEY, NEXUS_KEY, "the mock's slow streams", true, now, ""));
-        models.insert(new NewProviderModel(slow, SLOW_MODEL, "", true, now, ModelType.CHAT, ModelPrices.NONE, ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
+        models.insert(new NewProviderModel(slow, SLOW_MODEL, "", true, now, ModelType.CHAT, BENCH_PRICES,
+                ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
+        for (ProviderModel model : models.listEnabled()) {
+            models.updatePrices(model.id(), BENCH_PRICES);
+        }
+        issueBenchKey(database, now);
 
         int port = freePort();
         List<String> command = new ArrayList<>();
@@ -308,12 +323,25 @@ public final class BenchMain {
         Process proxy = start(command, env, "proxy");
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         awaitPort(address, proxy, Duration.ofSeconds(60));
-        List<String> auth = List.of("Authorization: Bearer " + NEXUS_KEY);
+        List<String> auth = List.of("Authorization: Bearer " + ISSUED_KEY);
         return new Target("nexus", proxy, address,
                 LoadGenerator.post(address, "/v1/chat/completions", body(MODEL, false), auth),
                 LoadGenerator.post(address, "/v1/chat/completions", body(MODEL, true), auth),
                 LoadGenerator.post(address, "/v1/chat/completions", body(SLOW_MODEL, true), auth),
                 STREAM_EVENTS);
+    }
+
+    /** An issued key with a large prepaid balance, a monthly cap and rpm/tpm limits the load never reaches. */
+    private static void issueBenchKey(Database database, long now) {
+        long limit = 1_000_000_000;
+        long amount = 1_000_000L * 1_000_000_000L;  // a million units of currency, in nano-units
+        database.inTransaction(handle -> {
+            long id = handle.attach(ApiKeyDao.class).insert(new ApiKey(0, "bench", KeyHash.of(ISSUED_KEY),
+                    "sk-nx-Benc…", true, "", (int) limit, (int) limit, null, true, amount, "", "", null, now, now));
+            LedgerDao ledger = handle.attach(LedgerDao.class);
+            ledger.insertTopupEntry(id, ledger.insertTopup(id, "bench", amount, "", now), amount, "", now);
+            return id;
+        });
     }
 
     /** Installs and starts the Portkey gateway; null (and says why) when node or npm is missing or it fails. */
