@@ -22,7 +22,10 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import nexus.admin.AdminServer.Failure;
+import nexus.shared.db.ApiKey;
 import nexus.shared.db.ApiKeyDao;
+import nexus.shared.db.Conversation;
+import nexus.shared.db.Conversations;
 import nexus.shared.secret.KeyHash;
 
 class KeysApiTest {
@@ -85,6 +88,24 @@ class KeysApiTest {
                 "not_found", "id"));
         assertThat(admin.delete("/keys/" + id).status()).isEqualTo(404);
         assertThat(admin.get("/keys").expect(200)).isEmpty();
+    }
+
+    @Test
+    void a_key_is_revoked_with_its_conversations_only_when_asked() {
+        long kept = newKey();
+        long dropped = newKey();
+        Conversations conversations = new Conversations(admin.database());
+        for (long id : new long[] {kept, dropped}) {
+            conversations.create(new Conversation("conv-" + id, ApiKey.owner(id), null, "{}", 0, 0, 1, 1), List.of());
+        }
+
+        assertThat(admin.delete("/keys/" + kept).status()).isEqualTo(204);
+        assertThat(admin.delete("/keys/" + dropped + "?delete_conversations=true").status()).isEqualTo(204);
+        assertThat(admin.delete("/keys/" + newKey() + "?delete_conversations=yes").failure())
+                .isEqualTo(Failure.invalid("delete_conversations"));
+
+        assertThat(conversations.listByOwner(ApiKey.owner(kept))).hasSize(1);
+        assertThat(conversations.listByOwner(ApiKey.owner(dropped))).isEmpty();
     }
 
     static Stream<Arguments> invalid_keys() {

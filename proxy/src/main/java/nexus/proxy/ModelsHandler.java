@@ -2,6 +2,8 @@ package nexus.proxy;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 
@@ -11,8 +13,10 @@ import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
+import nexus.shared.db.ModelPrices;
 import nexus.shared.db.ModelType;
 import nexus.shared.error.ApiError;
+import nexus.shared.money.Money;
 
 /**
  * GET /v1/models and GET /v1/models/{id}: the models the caller's key opens (of one type with {@code ?type=}), in
@@ -27,15 +31,32 @@ public final class ModelsHandler {
         this.routing = routing;
     }
 
+    private String currency() {
+        return routing.billing().currency();
+    }
+
     /**
      * One entry of the list; {@code created} is when the provider was added, in seconds; {@code type} (not in OpenAI's
      * format, ignored by its clients) says which endpoints serve the model.
      */
-    public record ModelEntry(String id, String object, long created, String ownedBy, String type) {
+    public record ModelEntry(String id, String object, long created, String ownedBy, String type,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Pricing pricing) {
 
-        static ModelEntry of(Target target) {
+        static ModelEntry of(Target target, String currency) {
             return new ModelEntry(target.model(), "model", target.provider().createdAtMillis() / 1000,
-                    target.provider().name(), target.type().wireName());
+                    target.provider().name(), target.type().wireName(), Pricing.of(target.prices(), currency));
+        }
+    }
+
+    /** A model's prices as decimal strings (tokens per million), absent when it has none. */
+    public record Pricing(String inputPrice, String outputPrice, String cachedInputPrice, String cacheWritePrice,
+                          String imagePrice, String videoPricePerSecond, String requestPrice, String currency) {
+
+        static Pricing of(ModelPrices prices, String currency) {
+            return !prices.priced() ? null : new Pricing(Money.format(prices.inputPrice()),
+                    Money.format(prices.outputPrice()), Money.format(prices.cachedInputPrice()),
+                    Money.format(prices.cacheWritePrice()), Money.format(prices.imagePrice()),
+                    Money.format(prices.videoPricePerSecond()), Money.format(prices.requestPrice()), currency);
         }
     }
 
@@ -49,7 +70,7 @@ public final class ModelsHandler {
         if (speaksAnthropic(ctx)) {
             ctx.json(AnthropicModels.page(models));
         } else {
-            ctx.json(new ModelList("list", models.stream().map(ModelEntry::of).toList()));
+            ctx.json(new ModelList("list", models.stream().map(model -> ModelEntry.of(model, currency())).toList()));
         }
     }
 
@@ -61,7 +82,7 @@ public final class ModelsHandler {
                 .filter(target -> target.model().equals(id))
                 .findFirst()
                 .orElseThrow(() -> ApiError.modelNotFound(id));
-        ctx.json(speaksAnthropic(ctx) ? AnthropicModels.info(model) : ModelEntry.of(model));
+        ctx.json(speaksAnthropic(ctx) ? AnthropicModels.info(model) : ModelEntry.of(model, currency()));
     }
 
     private static Caller caller(Context ctx, Routes routes) {

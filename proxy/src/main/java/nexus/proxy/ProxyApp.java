@@ -19,6 +19,7 @@ import nexus.proxy.alerts.SpendAlerts;
 import nexus.proxy.anthropic.MessagesHandler;
 import nexus.proxy.anthropic.MessagesRelay;
 import nexus.proxy.billing.Accounts;
+import nexus.proxy.billing.BalanceHandler;
 import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChatService;
@@ -99,6 +100,7 @@ public final class ProxyApp implements AutoCloseable {
                 clock, bodies));
         var storedResponses = new StoredResponsesHandler(routing, responseStore);
         var models = new ModelsHandler(routing);
+        var balance = new BalanceHandler(routing);
         var ownUsage = new OwnUsageHandler(routing, database, clock, config.currency());
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
         Function<Endpoint, Handler> handler = endpoint -> guard.apply(
@@ -146,6 +148,9 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.get("/v1/models/<id>", models::retrieve);  // <id>: a model name may hold slashes
             javalin.routes.get("/models/<id>", models::retrieve);
             javalin.routes.get("/api/proxy/models/<id>", models::retrieve);
+            javalin.routes.get("/v1/balance", balance);
+            javalin.routes.get("/balance", balance);
+            javalin.routes.get("/api/proxy/balance", balance);
             javalin.routes.get("/v1/usage", ownUsage);
             javalin.routes.get("/usage", ownUsage);
             javalin.routes.get("/api/proxy/usage", ownUsage);

@@ -2,8 +2,8 @@ package nexus.admin.conversation;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import nexus.shared.db.ApiKey;
 import nexus.shared.db.ConversationCursor;
-import nexus.shared.db.Conversations;
 import nexus.shared.error.ApiError;
 
 /**
@@ -45,7 +45,7 @@ public final class ConversationController {
     private static String owner(Context ctx) {
         String keyId = ctx.queryParam("key_id");
         if (keyId != null && !keyId.isBlank()) {
-            return Conversations.keyOwner(positive(keyId, "key_id", Long.MAX_VALUE));
+            return ApiKey.owner(positive(keyId, "key_id", Long.MAX_VALUE));
         }
         String owner = ctx.queryParam("owner");
         return owner == null || owner.isBlank() ? null : owner.strip();

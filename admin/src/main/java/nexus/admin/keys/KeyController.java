@@ -45,8 +45,13 @@ public final class KeyController {
         ctx.json(keys.update(id, KeyRequest.parse(mapper, ctx.bodyAsBytes())));
     }
 
+    /** {@code ?delete_conversations=true} deletes the key's conversations with it. */
     public void revoke(Context ctx) {
-        keys.revoke(PathIds.positive(ctx, ID));
+        String deleteConversations = ctx.queryParam("delete_conversations");
+        if (deleteConversations != null && !deleteConversations.equals("true") && !deleteConversations.equals("false")) {
+            throw ApiError.invalidRequest("'delete_conversations' must be true or false.", "delete_conversations");
+        }
+        keys.revoke(PathIds.positive(ctx, ID), "true".equals(deleteConversations));
         ctx.status(HttpStatus.NO_CONTENT);
     }
 

@@ -8,6 +8,7 @@ import org.jdbi.v3.core.Handle;
 
 import nexus.shared.db.ApiKey;
 import nexus.shared.db.ApiKeyDao;
+import nexus.shared.db.ConversationDao;
 import nexus.shared.db.Database;
 import nexus.shared.db.LedgerDao;
 import nexus.shared.error.ApiError;
@@ -101,10 +102,17 @@ final class KeyService {
     /** The key after an alert webhook change, and the signing secret when one was made. */
     record WebhookSet(KeyView key, String secret) {}
 
-    void revoke(long id) {
+    /**
+     * Revokes a key for good. Its conversations are kept unless asked: they stay readable on the admin API under
+     * owner {@code key:<id>}, and no key can reach them on the proxy any more.
+     */
+    void revoke(long id, boolean deleteConversations) {
         database.inTransaction(handle -> {
             if (!handle.attach(ApiKeyDao.class).revoke(id, clock.millis())) {
                 throw notFound(id);
+            }
+            if (deleteConversations) {
+                handle.attach(ConversationDao.class).deleteByOwner(ApiKey.owner(id));
             }
             return null;
         });

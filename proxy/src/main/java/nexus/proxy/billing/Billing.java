@@ -1,6 +1,7 @@
 package nexus.proxy.billing;
 
 import java.time.Clock;
+import java.time.YearMonth;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -34,6 +35,21 @@ public final class Billing {
         this.tokens = tokens;
         this.clock = clock;
         this.currency = currency;
+    }
+
+    /** The instance's currency. */
+    public String currency() {
+        return currency;
+    }
+
+    /** This calendar month in UTC, the month spend caps count. */
+    YearMonth month() {
+        return Accounts.month(clock);
+    }
+
+    /** An issued key's money as it stands now. */
+    Account.Standing standing(long keyId) {
+        return accounts.of(keyId).standing(month());
     }
 
     /** A chat call: its messages' tokens, and {@code max_completion_tokens} or {@code max_tokens} if it sets one. */

@@ -28,7 +28,7 @@ import nexus.proxy.usage.TokenUsage;
 public final class StreamAccounting {
 
     /** What to do with a chunk. */
-    public enum Verdict { FORWARD, HIDE, ERROR }
+    public enum Verdict { FORWARD, HIDE, ERROR, USAGE }
 
     private static final String USAGE_KEY = "\"usage\"";
     private static final String ERROR_KEY = "\"error\"";
@@ -41,6 +41,7 @@ public final class StreamAccounting {
     private final List<String> kept = new ArrayList<>();
     private int keptChars;
     private Map<Integer, ChoiceAssembly> choices;
+    private ObjectNode usageChunk;
     private TokenUsage reported;
     private long firstContentNanos;
     private String completionId;
@@ -103,6 +104,8 @@ public final class StreamAccounting {
             if (!clientWantsUsage && choiceList.isEmpty()) {
                 return Verdict.HIDE;
             }
+            usageChunk = (ObjectNode) chunk;
+            return Verdict.USAGE;
         }
         return Verdict.FORWARD;
     }
@@ -220,6 +223,11 @@ public final class StreamAccounting {
             }
         }
         return content;
+    }
+
+    /** The last chunk that reported usage and is forwarded ({@link Verdict#USAGE}), parsed; null before one. */
+    public ObjectNode usageChunk() {
+        return usageChunk;
     }
 
     /** The usage the upstream reported, or null. */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.function.Function;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,20 @@ public final class StreamRelay {
         }
     }
 
+    /**
+     * The usage chunk a client asked for, with the platform's {@code billing} object when the call is priced or its
+     * key has a balance: the call is settled here, from the usage the chunk reports, and ends with the same charge.
+     */
+    private String billed(RecordedCall call, String chunk, StreamAccounting accounting) {
+        Charge charge = call.admission().settle(call.target().prices(), accounting.reported(), 0, 0, true);
+        if (!charge.shown()) {
+            return chunk;
+        }
+        ObjectNode tree = accounting.usageChunk();
+        charge.describe(accounting.reported(), tree.putObject("billing"));
+        return tree.toString();
+    }
+
     /** Forwards chunks until the upstream's [DONE] (null) or a break (the error to show). */
     private ApiError pump(RecordedCall call, Exchange exchange, ChunkSink sink, StreamAccounting accounting) {
         while (true) {
@@ -91,6 +106,10 @@ public final class StreamRelay {
                     if (!exchange.mayDeferFlush()) {
                         sink.flush();  // every event leaves as soon as nothing more has arrived behind it
                     }
+                }
+                case USAGE -> {
+                    sink.chunk(billed(call, chunk, accounting));
+                    sink.flush();
                 }
                 case HIDE -> { }
                 case ERROR -> {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import nexus.shared.db.ApiKey;
 import nexus.shared.db.ModelType;
@@ -24,6 +25,11 @@ public final class Routes {
 
     private final Map<String, Caller> callersByKey;
     private final Map<String, Caller> issuedByHash;
+    /**
+     * Issued keys already found by their hash, by the key itself, so a key is hashed once per configuration rather
+     * than on every request. Only keys that exist get in, so it holds at most one entry per issued key.
+     */
+    private final Map<String, Caller> issuedSeen = new ConcurrentHashMap<>();
     /** Per provider id, its models by name, in id order. */
     private final Map<Long, Map<String, ProviderModel>> modelsByProvider;
 
@@ -62,9 +68,13 @@ public final class Routes {
         if (caller != null) {
             return caller;
         }
-        caller = apiKey.startsWith(ISSUED_SCHEME) ? issuedByHash.get(KeyHash.of(apiKey)) : null;
+        caller = issuedSeen.get(apiKey);
         if (caller == null) {
-            throw ApiError.invalidApiKey();
+            caller = apiKey.startsWith(ISSUED_SCHEME) ? issuedByHash.get(KeyHash.of(apiKey)) : null;
+            if (caller == null) {
+                throw ApiError.invalidApiKey();
+            }
+            issuedSeen.put(apiKey, caller);
         }
         ApiKey key = caller.key();
         if (key.expiresAtMillis() != null && key.expiresAtMillis() <= nowMillis) {

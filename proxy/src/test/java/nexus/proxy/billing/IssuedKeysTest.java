@@ -171,6 +171,55 @@ class IssuedKeysTest {
         }
     }
 
+    @Test
+    void a_stream_that_asked_for_usage_carries_billing_in_its_usage_chunk() throws Exception {
+        price("0", "1000", null);
+        topUp("1.00");
+        upstream.upstream().enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+                .body(OpenAiReplies.sseBody("c3", "gpt-4", 1, 5, 100, List.of("a", "b"))).build());
+
+        String events;
+        try (Response response = proxy.execute(proxy.post("/v1/chat/completions", FULL_KEY,
+                CHAT + ",\"max_tokens\":100,\"stream\":true,\"stream_options\":{\"include_usage\":true}}"))) {
+            assertThat(response.header("X-Nexus-Balance")).as(response.headers().toString()).isEqualTo("1.00");
+            events = response.body().string();
+        }
+
+        JsonNode usageChunk = MAPPER.readTree(events.lines().filter(line -> line.contains("\"usage\":{"))
+                .findFirst().orElseThrow().substring("data: ".length()));
+        assertThat(usageChunk.path("billing").path("cost").textValue()).isEqualTo("0.10");
+        assertThat(usageChunk.path("billing").path("balance").textValue()).isEqualTo("0.90");
+        assertThat(upstream.onlyRow().costNanos()).isEqualTo(100_000_000L);
+    }
+
+    @Test
+    void a_key_holder_reads_its_balance_and_the_models_show_their_prices() throws Exception {
+        price("2.50", "10", null);
+        topUp("20.00");
+        proxy.database().dao(ApiKeyDao.class).update(proxy.database().dao(ApiKeyDao.class).findActive(keyId)
+                .orElseThrow().withSpendCap(100_000_000_000L, 3L));
+
+        JsonNode balance = get("/v1/balance");
+        assertThat(balance.path("balance").textValue()).isEqualTo("20.00");
+        assertThat(balance.path("reserved").textValue()).isEqualTo("0.00");
+        assertThat(balance.path("month_spend").textValue()).isEqualTo("0.00");
+        assertThat(balance.path("monthly_spend_cap_usd").textValue()).isEqualTo("100.00");
+        assertThat(balance.path("currency").textValue()).isEqualTo("USD");
+        assertThat(get("/api/proxy/balance")).isEqualTo(balance);
+        JsonNode pricing = get("/v1/models").path("data").get(0).path("pricing");
+        assertThat(pricing.path("input_price").textValue()).isEqualTo("2.50");
+        assertThat(pricing.path("output_price").textValue()).isEqualTo("10");
+        assertThat(pricing.path("currency").textValue()).isEqualTo("USD");
+    }
+
+    private JsonNode get(String path) throws IOException {
+        try (Response response = proxy.execute(new okhttp3.Request.Builder().url(proxy.url(path))
+                .header("Authorization", "Bearer " + FULL_KEY).build())) {
+            assertThat(response.code()).isEqualTo(200);
+            return MAPPER.readTree(response.body().string());
+        }
+    }
+
     private void answerEveryCallWith(int completionTokens) {
         upstream.upstream().setDispatcher(new Dispatcher() {
             @Override

@@ -55,11 +55,6 @@ public final class Conversations {
         return page(found, limit);
     }
 
-    /** The owner name of an issued key: what its conversations are filed under. */
-    public static String keyOwner(long keyId) {
-        return "key:" + keyId;
-    }
-
     /** Every conversation of an owner, newest-updated first: what deleting a key would delete with it. */
     public List<Conversation> listByOwner(String owner) {
         return database.dao(ConversationDao.class).listAllOwned(owner);

@@ -20,7 +20,9 @@ final class PlaintextSecrets {
     /** True when some secret in the database is encrypted. */
     static boolean anyEncrypted(Jdbi jdbi) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT EXISTS (SELECT 1 FROM provider"
-                        + " WHERE substr(server_key, 1, :length) = :prefix OR substr(http_proxy, 1, :length) = :prefix)")
+                        + " WHERE substr(server_key, 1, :length) = :prefix OR substr(http_proxy, 1, :length) = :prefix)"
+                        + " OR EXISTS (SELECT 1 FROM api_key WHERE substr(alert_webhook_url, 1, :length) = :prefix"
+                        + " OR substr(alert_webhook_secret, 1, :length) = :prefix)")
                 .bind("prefix", SecretCipher.PREFIX)
                 .bind("length", SecretCipher.PREFIX.length())
                 .mapTo(Boolean.class)
@@ -41,6 +43,8 @@ final class PlaintextSecrets {
                 cipher.decrypt(row.serverKey());
                 cipher.decrypt(row.httpProxy());
             }
+            handle.createQuery("SELECT alert_webhook_url FROM api_key UNION ALL SELECT alert_webhook_secret FROM api_key")
+                    .mapTo(String.class).forEach(cipher::decrypt);  // written encrypted always: only checked
             for (StoredSecrets row : rows) {
                 if (isPlain(row.serverKey()) || isPlain(row.httpProxy())) {
                     handle.createUpdate("UPDATE provider SET server_key = :serverKey, http_proxy = :httpProxy"

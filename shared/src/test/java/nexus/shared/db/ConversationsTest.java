@@ -18,7 +18,7 @@ class ConversationsTest {
     void deleting_an_owners_conversations_removes_their_messages_and_leaves_other_owners_alone() {
         Database database = Database.open(dir.resolve("nexus.db"));
         Conversations store = new Conversations(database);
-        String keyOwner = Conversations.keyOwner(7);
+        String keyOwner = ApiKey.owner(7);
         for (String id : List.of("conv_1", "conv_2")) {
             store.create(new Conversation(id, keyOwner, null, "{}", 0, 0, 1, 1),
                     List.of(MessageDraft.stored("msg_" + id, "user", "{\"role\":\"user\",\"content\":\"x\"}", null)));

@@ -63,6 +63,20 @@ class SecretKeyTest {
     }
 
     @Test
+    void a_key_webhook_secret_alone_also_makes_a_copy_without_its_key_file_refuse_to_open() throws Exception {
+        Database database = Database.open(dir.resolve("data/nexus.db"));
+        database.dao(ApiKeyDao.class).insert(new ApiKey(0, "k", "hash", "sk-nx-abcd…", true, "", null, null, null,
+                false, null, "https://hooks.example.com/T0KEN", "whsec_c2VjcmV0", null, 1, 1));
+        Path copy = copyWithoutKey(database, dir.resolve("elsewhere"));
+
+        assertThatThrownBy(() -> Database.open(copy)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("is missing but the database holds encrypted secrets");
+        Files.writeString(copy.resolveSibling("secret.key"), randomKey() + "\n");
+        assertThatThrownBy(() -> Database.open(copy)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("do not decrypt with");
+    }
+
+    @Test
     void a_key_file_other_than_the_one_the_secrets_were_encrypted_with_refuses_to_open() throws Exception {
         Database database = Database.open(dir.resolve("data/nexus.db"));
         database.dao(ProviderDao.class).insert(provider(SERVER_KEY, ""));
