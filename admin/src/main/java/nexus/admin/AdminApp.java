@@ -3,14 +3,14 @@ package nexus.admin;
 import java.time.Clock;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+
 import nexus.admin.alerts.AlertController;
 import nexus.admin.alerts.AlertService;
-import nexus.admin.keys.KeyController;
 import nexus.admin.conversation.ConversationController;
 import nexus.admin.conversation.ConversationService;
+import nexus.admin.keys.KeyController;
 import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
 import nexus.admin.provider.ProviderModelService;

@@ -3,7 +3,6 @@ package nexus.proxy;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 

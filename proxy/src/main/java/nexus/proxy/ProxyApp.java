@@ -14,8 +14,8 @@ import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import nexus.proxy.anthropic.CountTokensHandler;
 import nexus.proxy.alerts.SpendAlerts;
+import nexus.proxy.anthropic.CountTokensHandler;
 import nexus.proxy.anthropic.MessagesHandler;
 import nexus.proxy.anthropic.MessagesRelay;
 import nexus.proxy.billing.Accounts;

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import nexus.shared.db.ProviderModel;
 import nexus.shared.db.ModelPrices;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
@@ -24,6 +23,7 @@ import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.Provider;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderKind;
+import nexus.shared.db.ProviderModel;
 import nexus.shared.db.ProviderModelDao;
 
 /** GET /v1/models and /models: the models a key opens, in OpenAI's list format. */

@@ -20,16 +20,16 @@ import okhttp3.Response;
 
 import nexus.proxy.upstream.UpstreamHttp;
 import nexus.shared.config.NexusConfig;
-import nexus.shared.db.ProviderModel;
-import nexus.shared.db.ModelPrices;
 import nexus.shared.db.ConversationDao;
 import nexus.shared.db.ConversationMessage;
 import nexus.shared.db.Database;
+import nexus.shared.db.ModelPrices;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderKind;
+import nexus.shared.db.ProviderModel;
 import nexus.shared.db.ProviderModelDao;
 import nexus.shared.db.Usage;
 import nexus.shared.db.UsageDao;

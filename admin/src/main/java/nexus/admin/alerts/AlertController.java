@@ -1,6 +1,7 @@
 package nexus.admin.alerts;
 
 import io.javalin.http.Context;
+
 import nexus.admin.provider.PathIds;
 
 /** HTTP edge of {@code GET /keys/{id}/alerts}: a key's alert webhook deliveries, newest first. Thread-safe. */

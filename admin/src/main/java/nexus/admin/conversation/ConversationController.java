@@ -2,6 +2,7 @@ package nexus.admin.conversation;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+
 import nexus.shared.db.ApiKey;
 import nexus.shared.db.ConversationCursor;
 import nexus.shared.error.ApiError;

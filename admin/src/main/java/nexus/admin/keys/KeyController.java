@@ -5,9 +5,9 @@ import java.time.Clock;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+
 import nexus.admin.provider.JsonFields;
 import nexus.admin.provider.PathIds;
 import nexus.shared.db.Database;

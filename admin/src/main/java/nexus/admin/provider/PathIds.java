@@ -1,6 +1,7 @@
 package nexus.admin.provider;
 
 import io.javalin.http.Context;
+
 import nexus.shared.error.ApiError;
 
 /** Reads numeric ids from the request path. Stateless. */

@@ -3,8 +3,8 @@ package nexus.admin.provider;
 import java.time.Clock;
 import java.util.List;
 
-import nexus.shared.db.ModelPrices;
 import nexus.shared.db.Database;
+import nexus.shared.db.ModelPrices;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.ProviderDao;

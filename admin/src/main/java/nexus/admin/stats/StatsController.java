@@ -3,9 +3,9 @@ package nexus.admin.stats;
 import java.util.Locale;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.javalin.http.Context;
 import io.javalin.http.Header;
+
 import nexus.admin.provider.PathIds;
 import nexus.shared.error.ApiError;
 

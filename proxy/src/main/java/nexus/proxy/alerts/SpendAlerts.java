@@ -9,12 +9,12 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import okhttp3.OkHttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import nexus.shared.db.Database;
 import nexus.shared.error.ApiError;
-import okhttp3.OkHttpClient;
 
 /**
  * Alert webhooks for keys' spend caps and balances. {@link #charged} runs on the request path and only compares two

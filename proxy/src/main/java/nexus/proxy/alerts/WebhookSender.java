@@ -7,15 +7,15 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-
 import javax.net.ssl.SSLException;
 
-import nexus.shared.db.AlertDelivery;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
 import okhttp3.Response;
+
+import nexus.shared.db.AlertDelivery;
 
 /**
  * Makes one signed attempt to deliver an outbox row and says how it went. Its descriptions of a failure never carry

@@ -1,5 +1,7 @@
 package nexus.proxy.anthropic;
 
+import static nexus.proxy.anthropic.MessagesRequest.invalid;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -7,8 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import nexus.proxy.chat.MessageText;
 import nexus.shared.error.ApiError;
-
-import static nexus.proxy.anthropic.MessagesRequest.invalid;
 
 /**
  * Translates an Anthropic Messages request into an OpenAI chat completion request

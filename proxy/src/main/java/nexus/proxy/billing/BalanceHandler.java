@@ -3,6 +3,7 @@ package nexus.proxy.billing;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.Header;
+
 import nexus.proxy.routing.BearerKey;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.RoutingTable;

@@ -7,10 +7,10 @@ import java.util.function.LongSupplier;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import nexus.proxy.chat.ChatRequest;
-import nexus.proxy.routing.Caller;
-import nexus.proxy.routing.Target;
 import nexus.proxy.limits.RateAdmission;
 import nexus.proxy.limits.RateLimits;
+import nexus.proxy.routing.Caller;
+import nexus.proxy.routing.Target;
 import nexus.proxy.usage.TokenCounter;
 import nexus.shared.db.ApiKey;
 import nexus.shared.error.ApiError;

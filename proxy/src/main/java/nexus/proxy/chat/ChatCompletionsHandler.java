@@ -1,23 +1,23 @@
 package nexus.proxy.chat;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import nexus.proxy.billing.Charge;
-import nexus.shared.money.Money;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import jakarta.servlet.http.HttpServletResponse;
 
 import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
+import nexus.proxy.billing.Charge;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
 import nexus.shared.db.ModelType;
+import nexus.shared.money.Money;
 
 /** POST /v1/chat/completions: HTTP in and out only; every decision is delegated. Thread-safe. */
 public final class ChatCompletionsHandler implements Handler {

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
-import nexus.shared.db.Conversation;
 import nexus.shared.conversation.ConversationViews;
+import nexus.shared.db.Conversation;
 import nexus.shared.db.Conversations;
 import nexus.shared.db.MessageDraft;
 import nexus.shared.db.MessagePage;

@@ -9,10 +9,10 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
 import nexus.proxy.chat.ConversationIds;
+import nexus.shared.conversation.ConversationViews;
 import nexus.shared.db.Conversation;
 import nexus.shared.db.ConversationCursor;
 import nexus.shared.db.ConversationPage;
-import nexus.shared.conversation.ConversationViews;
 import nexus.shared.db.Conversations;
 import nexus.shared.db.MessageDraft;
 import nexus.shared.db.MessagePage;

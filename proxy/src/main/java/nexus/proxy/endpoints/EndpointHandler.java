@@ -1,19 +1,19 @@
 package nexus.proxy.endpoints;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import nexus.proxy.billing.Admission;
-import nexus.proxy.billing.Billing;
-import nexus.proxy.routing.Target;
 import java.time.Clock;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
+import nexus.proxy.billing.Admission;
+import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.SseSink;
 import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.routing.Target;
 
 /** {@code POST} of one endpoint (embeddings, rerank, images, completions): HTTP in and out only. Thread-safe. */
 public final class EndpointHandler implements Handler {

@@ -1,5 +1,7 @@
 package nexus.proxy.responses;
 
+import static nexus.proxy.responses.ResponsesRequest.present;
+
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,8 +11,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import nexus.shared.db.ProviderKind;
 import nexus.shared.error.ApiError;
-
-import static nexus.proxy.responses.ResponsesRequest.present;
 
 /**
  * Translates a Responses API request into a chat completion request

@@ -7,14 +7,15 @@ import java.io.InterruptedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import nexus.proxy.chat.ClientGoneException;
-import nexus.shared.db.Provider;
-import nexus.shared.error.ApiError;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+
+import nexus.proxy.chat.ClientGoneException;
+import nexus.shared.db.Provider;
+import nexus.shared.error.ApiError;
 
 /**
  * One upstream HTTP call under the read-timeout watchdog, the transport every HTTP protocol shares: the answer's

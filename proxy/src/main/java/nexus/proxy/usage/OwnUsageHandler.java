@@ -5,10 +5,10 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.Header;
+
 import nexus.proxy.routing.BearerKey;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.RoutingTable;

@@ -18,8 +18,8 @@ import nexus.shared.db.Database;
 import nexus.shared.db.Provider;
 import nexus.shared.db.Secrets;
 import nexus.shared.db.Usage;
-import nexus.shared.db.UsageSource;
 import nexus.shared.db.UsageInserts;
+import nexus.shared.db.UsageSource;
 import nexus.shared.error.ApiError;
 
 /**

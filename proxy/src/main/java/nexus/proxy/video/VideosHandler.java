@@ -19,8 +19,8 @@ import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.routing.BearerKey;
 import nexus.proxy.routing.Caller;
 import nexus.proxy.routing.RoutingTable;
-import nexus.proxy.upstream.StreamCutException;
 import nexus.proxy.routing.Target;
+import nexus.proxy.upstream.StreamCutException;
 import nexus.shared.db.ModelType;
 
 /**

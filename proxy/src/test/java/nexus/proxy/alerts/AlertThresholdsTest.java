@@ -9,7 +9,6 @@ import java.time.Clock;
 import java.time.YearMonth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -15,10 +15,13 @@ import java.util.function.BooleanSupplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
+import okhttp3.OkHttpClient;
+import okhttp3.tls.HandshakeCertificates;
+import okhttp3.tls.HeldCertificate;
+
 import nexus.shared.db.AlertDelivery;
 import nexus.shared.db.AlertDeliveryDao;
 import nexus.shared.db.ApiKey;
@@ -26,9 +29,6 @@ import nexus.shared.db.ApiKeyDao;
 import nexus.shared.db.Database;
 import nexus.shared.json.Json;
 import nexus.shared.money.Money;
-import okhttp3.OkHttpClient;
-import okhttp3.tls.HandshakeCertificates;
-import okhttp3.tls.HeldCertificate;
 
 /**
  * Test helper: a webhook receiver over real HTTPS (a test CA the client trusts), a database file with keys whose

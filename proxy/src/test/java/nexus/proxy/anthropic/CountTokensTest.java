@@ -15,8 +15,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import nexus.proxy.AnthropicErrorBody;
 import nexus.proxy.OpenAiReplies;
-import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ProxyWithUpstream.Reply;
+import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.Sse;
 import nexus.proxy.usage.TokenCounter;
 import nexus.shared.db.ProviderKind;

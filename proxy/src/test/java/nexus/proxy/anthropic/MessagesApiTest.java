@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import nexus.proxy.AnthropicErrorBody;
 import nexus.proxy.OpenAiReplies;
-import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ProxyWithUpstream.Reply;
+import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ScriptedSseBody;
 import nexus.proxy.Sse;
 import nexus.shared.db.ProviderKind;

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.proxy.AnthropicReplies;
 import nexus.proxy.OpenAiReplies;
-import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ProxyWithUpstream.Reply;
+import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.Sse;
 import nexus.shared.db.ProviderKind;
 

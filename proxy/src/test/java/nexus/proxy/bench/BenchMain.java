@@ -24,17 +24,17 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-import nexus.shared.db.ProviderModel;
-import nexus.shared.db.ModelPrices;
 import nexus.shared.db.ApiKey;
 import nexus.shared.db.ApiKeyDao;
 import nexus.shared.db.Database;
 import nexus.shared.db.LedgerDao;
+import nexus.shared.db.ModelPrices;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.NewProvider;
 import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderKind;
+import nexus.shared.db.ProviderModel;
 import nexus.shared.db.ProviderModelDao;
 import nexus.shared.secret.KeyHash;
 

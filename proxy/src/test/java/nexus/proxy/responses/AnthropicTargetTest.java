@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.proxy.AnthropicReplies;
-import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ProxyWithUpstream.Reply;
+import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.Sse;
 import nexus.shared.db.ProviderKind;
 import nexus.shared.db.Usage;

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.proxy.ErrorBody;
 import nexus.proxy.OpenAiReplies;
-import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ProxyWithUpstream.Reply;
+import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.Sse;
 import nexus.shared.db.Usage;
 import nexus.shared.db.UsageSource;

@@ -1,10 +1,11 @@
 package nexus.proxy.upstream.anthropic;
 
-import nexus.proxy.upstream.UpstreamCall;
-import nexus.shared.db.Provider;
 import okhttp3.MediaType;
 import okhttp3.Request;
 import okhttp3.RequestBody;
+
+import nexus.proxy.upstream.UpstreamCall;
+import nexus.shared.db.Provider;
 
 /**
  * Builds requests to Anthropic's Messages API: a POST to {@code {server_url}/messages} with the API version and the
