@@ -71,16 +71,13 @@ public final class MessagesHandler implements Handler {
     }
 
     private void relay(Context ctx, MessagesCall call) {
-        call.admission().writeHeaders(ctx::header);
-        try {
+        call.admission().serve(ctx::header, () -> {
             if (call.request().stream()) {
                 relay.stream(call, ctx.res());
             } else {
                 ChatCompletionsHandler.writeWhole(ctx.res(), relay.complete(call));
             }
-        } finally {
-            call.admission().release();
-        }
+        });
     }
 
     /** Through a chat completion: the request translated, run as any chat call, the answer translated back. */
@@ -90,8 +87,7 @@ public final class MessagesHandler implements Handler {
                 translated, ENDPOINT, incoming.startNanos(), incoming.startMillis(),
                 incoming.admitChat(target, translated), incoming.caller().owner(), incoming.conversationNamed());
         String messageId = "msg_" + incoming.requestId().substring(incoming.requestId().indexOf('_') + 1);
-        call.admission().writeHeaders(ctx::header);
-        try {
+        call.admission().serve(ctx::header, () -> {
             if (request.stream()) {
                 chat.stream(call, new AnthropicSseSink(ctx.res(),
                         new ChunksToEvents(mapper, messageId, target.model(), request.stopSequences())));
@@ -101,9 +97,7 @@ public final class MessagesHandler implements Handler {
                         completion.usage(), messageId, target.model(), request.stopSequences(), mapper).toString()
                         .getBytes(StandardCharsets.UTF_8));
             }
-        } finally {
-            call.admission().release();
-        }
+        });
     }
 
     /**

@@ -59,6 +59,19 @@ public final class Admission {
         settle(ModelPrices.NONE, TokenUsage.MISSING, 0, 0, false);
     }
 
+    /**
+     * Serves the admitted call: writes its headers, runs it, and gives back what it reserved and did not settle
+     * however it ends.
+     */
+    public void serve(BiConsumer<String, String> header, Runnable call) {
+        writeHeaders(header);
+        try {
+            call.run();
+        } finally {
+            release();
+        }
+    }
+
     /** Sets {@code X-Nexus-Balance} when the key has a balance, and the {@code x-ratelimit-*} of its limits. */
     public void writeHeaders(BiConsumer<String, String> header) {
         if (balanceBeforeNanos != null) {

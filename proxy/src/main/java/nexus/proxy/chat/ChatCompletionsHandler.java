@@ -48,16 +48,13 @@ public final class ChatCompletionsHandler implements Handler {
                 request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), incoming.admitChat(target, request),
                 incoming.caller().owner(), incoming.conversationNamed());
 
-        call.admission().writeHeaders(ctx::header);
-        try {
+        call.admission().serve(ctx::header, () -> {
             if (request.stream()) {
                 chat.stream(call, new SseSink(ctx.res(), mapper));
             } else {
                 writeWhole(ctx.res(), billed(ctx, chat.complete(call), call.admission().charge()));
             }
-        } finally {
-            call.admission().release();
-        }
+        });
     }
 
     /** The answer as it came, or with the platform's {@code billing} object and {@code X-Nexus-Cost} when priced. */

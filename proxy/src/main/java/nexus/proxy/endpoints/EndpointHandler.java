@@ -42,16 +42,13 @@ public final class EndpointHandler implements Handler {
         Target target = incoming.routes().resolve(incoming.caller(), request.model(), endpoint.modelType());
         EndpointCall call = new EndpointCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
                 target, request, incoming.startNanos(), incoming.startMillis(), admit(incoming, target, request));
-        call.admission().writeHeaders(ctx::header);
-        try {
+        call.admission().serve(ctx::header, () -> {
             if (request.stream()) {
                 service.stream(call, new SseSink(ctx.res(), mapper));
             } else {
                 service.complete(call, ctx.res());
             }
-        } finally {
-            call.admission().release();
-        }
+        });
     }
 
     /**

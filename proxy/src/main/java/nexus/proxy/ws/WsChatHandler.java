@@ -76,10 +76,6 @@ final class WsChatHandler {
         ChatCall call = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), target, request, ENDPOINT,
                 startNanos, clock.millis(), routing.billing().admitChat(caller, target, request), caller.owner(),
                 connection.conversationNamed(frame.conversationId()));
-        try {
-            chat.stream(call, sink);  // streams whatever the frame's "stream" says
-        } finally {
-            call.admission().release();
-        }
+        call.admission().serve((name, value) -> { }, () -> chat.stream(call, sink));  // a frame has no headers
     }
 }

@@ -26,6 +26,9 @@ public record ModelPrices(BigDecimal inputPrice, BigDecimal outputPrice, BigDeci
      */
     public long costNanos(long promptTokens, long completionTokens, long cacheRead, long cacheWrite, long images,
                           long videoSeconds) {
+        if (!priced()) {
+            return 0;
+        }
         long uncached = Math.max(0, promptTokens - cacheRead - cacheWrite);
         BigDecimal perMillion = times(inputPrice, uncached)
                 .add(times(cachedInputPrice != null ? cachedInputPrice : inputPrice, cacheRead))
