@@ -49,7 +49,8 @@ import nexus.shared.secret.KeyHash;
  * {@code --reps N} (measured runs per target and scenario, default 3), {@code --warmup S} (the most JIT warm-up,
  * default 40; it ends sooner once the proxy's compiler threads are quiet), {@code --quick} (2 s runs, 2 reps, at most
  * 8 s of warm-up: a smoke test), {@code --jfr DIR} (a JFR recording of the proxy
- * per scenario, with {@code --jfr-settings}, default {@code profile}, or a .jfc file), {@code --keep}.
+ * per scenario, with {@code --jfr-settings}, default {@code profile}, or a .jfc file), {@code --keep},
+ * {@code --personal-key} (call with a provider's personalized key instead of an issued key with money and limits).
  *
  * <p>Environment, set by run.sh: {@code NEXUS_BENCH_JAVA} (the java binary), {@code NEXUS_BENCH_PROXY_CP} (the
  * proxy's runtime classpath), {@code NEXUS_BENCH_PROXY_OPTS} (the proxy's JVM options).
@@ -96,7 +97,7 @@ public final class BenchMain {
 
     /** Parsed command line. */
     record Options(boolean portkey, Set<Character> only, long durationNanos, int reps, long warmupNanos, Path jfrDir,
-                   String jfrSettings, boolean keep) {
+                   String jfrSettings, boolean keep, boolean personalKey) {
 
         static Options parse(String[] args) {
             boolean portkey = false;
@@ -107,6 +108,7 @@ public final class BenchMain {
             Path jfr = null;
             String jfrSettings = "profile";
             boolean keep = false;
+            boolean personalKey = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--peer" -> {
@@ -133,16 +135,17 @@ public final class BenchMain {
                     case "--jfr" -> jfr = Path.of(args[++i]).toAbsolutePath();
                     case "--jfr-settings" -> jfrSettings = args[++i];
                     case "--keep" -> keep = true;
+                    case "--personal-key" -> personalKey = true;
                     case "-h", "--help" -> {
                         System.out.println("./run.sh bench [--peer portkey] [--only a,b,c,d,e,f] [--duration S] [--reps N]"
-                                + " [--warmup S] [--quick] [--jfr DIR [--jfr-settings profile|FILE.jfc]] [--keep]");
+                                + " [--warmup S] [--quick] [--jfr DIR [--jfr-settings profile|FILE.jfc]] [--keep] [--personal-key]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
                 }
             }
             return new Options(portkey, only, (long) (duration * 1e9), reps, (long) (warmup * 1e9), jfr, jfrSettings,
-                    keep);
+                    keep, personalKey);
         }
     }
 
@@ -323,7 +326,7 @@ public final class BenchMain {
         Process proxy = start(command, env, "proxy");
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         awaitPort(address, proxy, Duration.ofSeconds(60));
-        List<String> auth = List.of("Authorization: Bearer " + ISSUED_KEY);
+        List<String> auth = List.of("Authorization: Bearer " + (options.personalKey() ? NEXUS_KEY : ISSUED_KEY));
         return new Target("nexus", proxy, address,
                 LoadGenerator.post(address, "/v1/chat/completions", body(MODEL, false), auth),
                 LoadGenerator.post(address, "/v1/chat/completions", body(MODEL, true), auth),
