@@ -34,6 +34,9 @@ final class WebhookSender {
                 .callTimeout(TIMEOUT)
                 .followRedirects(false)  // a redirect is not a delivery, and would carry the event elsewhere
                 .followSslRedirects(false)
+                // unlike a chat call, a webhook may be sent again: its webhook-id lets the receiver drop a repeat,
+                // and a pooled connection the receiver has closed would otherwise fail the attempt
+                .retryOnConnectionFailure(true)
                 .build();
         this.clock = clock;
     }

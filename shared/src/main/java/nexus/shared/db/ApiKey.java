@@ -28,8 +28,11 @@ public record ApiKey(long id, String name, String keyHash, String keyPrefix, boo
     }
 
     public static String owner(long keyId) {
-        return "key:" + keyId;
+        return OWNER_PREFIX + keyId;
     }
+
+    /** What the owner name of every issued key starts with. */
+    public static final String OWNER_PREFIX = "key:";
 
     public ApiKey withHash(String hash, String prefix, long now) {
         return new ApiKey(id, name, hash, prefix, enabled, models, rpm, tpm, expiresAtMillis, metered,

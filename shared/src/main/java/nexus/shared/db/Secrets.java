@@ -18,10 +18,13 @@ public final class Secrets {
         return ELLIPSIS;
     }
 
-    /** A short, non-secret prefix of a client key for logs: at most 6 characters, the rest hidden. */
+    /** A short, non-secret prefix of a client key for logs (at most 6 characters); an issued key's key:<id> whole. */
     public static String prefix(String key) {
         if (key == null || key.isEmpty()) {
             return "-";
+        }
+        if (key.startsWith(ApiKey.OWNER_PREFIX)) {
+            return key;  // an issued key's name, key:<id>, which is no secret
         }
         return key.length() <= 8 ? key.charAt(0) + ELLIPSIS : key.substring(0, 6) + ELLIPSIS;
     }
