@@ -37,7 +37,8 @@ class RateLimitsOverHttpTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String MESSAGES = "[{\"role\":\"user\",\"content\":\"How many tokens is this prompt?\"}]";
     private static final String CHAT = "{\"model\":\"gpt-4\",\"messages\":" + MESSAGES + "}";
-    private static final Pattern GO_DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:([\\d.]+)s)?(?:(\\d+)ms)?");
+    private static final Pattern GO_DURATION =
+            Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:([\\d.]+)s)?(?:(\\d+)ms)?");
 
     @RegisterExtension
     final ProxyWithUpstream upstream = new ProxyWithUpstream();
