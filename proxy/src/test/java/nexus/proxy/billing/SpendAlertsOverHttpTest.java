@@ -28,7 +28,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import nexus.proxy.OpenAiReplies;
 import nexus.proxy.ProxyServer;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.ProviderKind;
@@ -64,14 +63,7 @@ class SpendAlertsOverHttpTest {
                 "gpt-4");
         admin = AdminDesk.over(proxy);
         admin.price(providerId, "gpt-4", "\"input_price\":\"0\",\"output_price\":\"1000\"");
-        upstream.setDispatcher(new Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                String body = request.getBody().utf8();
-                int maxTokens = Integer.parseInt(body.replaceAll(".*\"max_tokens\":(\\d+).*", "$1"));
-                return OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "x", 1, maxTokens));
-            }
-        });
+        upstream.setDispatcher(new MaxTokensUpstream());
     }
 
     @AfterEach
