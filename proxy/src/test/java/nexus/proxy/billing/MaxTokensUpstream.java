@@ -11,13 +11,13 @@ import mockwebserver3.RecordedRequest;
 import nexus.proxy.OpenAiReplies;
 
 /**
- * Test helper: an OpenAI-compatible upstream whose every answer uses exactly the request's {@code max_tokens} as
- * completion tokens (and one prompt token), as JSON or, for a streamed request, as SSE with a usage chunk, so that a
- * call's cost is what its admission reserved.
+ * Test helper: an OpenAI-compatible upstream whose every answer uses exactly the request's {@code max_tokens} (or
+ * {@code max_completion_tokens}) as completion tokens, and one prompt token, as JSON or, for a streamed request, as SSE
+ * with a usage chunk, so that a call's cost is what its admission reserved.
  */
 final class MaxTokensUpstream extends Dispatcher {
 
-    private static final Pattern MAX_TOKENS = Pattern.compile("\"max_tokens\":(\\d+)");
+    private static final Pattern MAX_TOKENS = Pattern.compile("\"max_(?:completion_)?tokens\":(\\d+)");
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
