@@ -185,6 +185,48 @@ class RateLimitsOverHttpTest {
         assertThat(proxy.usageRowsBeforeABarrier()).hasSize(1);
     }
 
+    @Test
+    void streams_anthropic_messages_and_upstream_errors_carry_the_keys_headers_not_the_upstreams() throws Exception {
+        String key = admin.issue("\"rpm\":10,\"tpm\":100000").fullKey();
+        upstream.upstream().setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                boolean stream = request.getBody().utf8().contains("\"stream\":true");
+                boolean fail = request.getBody().utf8().contains("upstream fails");
+                MockResponse.Builder answer = fail
+                        ? OpenAiReplies.json(500, "{\"error\":{\"message\":\"down\",\"type\":\"server_error\"}}")
+                                .newBuilder()
+                        : stream ? new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+                                .body(OpenAiReplies.sseBody("c1", "gpt-4", 1, 1, 5, List.of("x")))
+                        : OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "x", 1, 5)).newBuilder();
+                return answer.setHeader("x-ratelimit-limit-requests", "10000")
+                        .setHeader("x-ratelimit-remaining-requests", "9999").build();
+            }
+        });
+
+        Answer json = chat(key, CHAT);
+        Response streamed = send(key, "/v1/chat/completions", "{\"model\":\"gpt-4\",\"stream\":true,"
+                + "\"messages\":" + MESSAGES + "}");
+        Response messages = send(key, "/v1/messages", "{\"model\":\"gpt-4\",\"max_tokens\":5,"
+                + "\"messages\":" + MESSAGES + "}");
+        Answer failed = chat(key, "{\"model\":\"gpt-4\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"upstream fails\"}]}");
+
+        assertThat(json.header("x-ratelimit-remaining-requests")).isEqualTo("9");
+        assertThat(List.of(streamed, messages)).extracting(Response::code).containsOnly(200);
+        assertThat(streamed.header("x-ratelimit-remaining-requests")).isEqualTo("8");
+        assertThat(messages.header("x-ratelimit-remaining-requests")).isEqualTo("7");
+        assertThat(failed.status()).isEqualTo(500);
+        assertThat(failed.header("x-ratelimit-remaining-requests")).isEqualTo("6");
+        for (Response answer : List.of(json.response(), streamed, messages, failed.response())) {
+            assertThat(answer.header("x-ratelimit-limit-requests")).as("the key's rpm, not the upstream's")
+                    .isEqualTo("10");
+            assertThat(answer.header("x-ratelimit-limit-tokens")).isEqualTo("100000");
+            assertThat(answer.header("x-ratelimit-remaining-tokens")).isNotNull();
+            assertThat(answer.header("x-ratelimit-reset-tokens")).isNotNull();
+        }
+    }
+
     /** Go's duration format as OpenAI writes it ({@code 1m0s}, {@code 8.64s}, {@code 20ms}) in milliseconds. */
     static long millis(String duration) {
         Matcher parts = GO_DURATION.matcher(duration);
@@ -209,6 +251,14 @@ class RateLimitsOverHttpTest {
                 return OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "x", 1, completionTokens));
             }
         });
+    }
+
+    /** A POST whose body is read whole and dropped; its headers are kept. */
+    private Response send(String key, String path, String body) throws IOException {
+        try (Response response = proxy.execute(proxy.post(path, key, body))) {
+            response.body().string();
+            return response;
+        }
     }
 
     private Answer chat(String key, String body) throws IOException {
