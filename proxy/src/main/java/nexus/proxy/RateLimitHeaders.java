@@ -6,8 +6,9 @@ import okhttp3.Headers;
 /**
  * The one place where an upstream's rate-limit headers reach the client: {@code Retry-After}, {@code retry-after-ms},
  * {@code x-ratelimit-*} and Anthropic's {@code anthropic-ratelimit-*}, on errors and successes, JSON and streams alike,
- * so that SDKs back off as the upstream asks. A header Nexus sets later on the same response (its own
- * {@code Retry-After} on an error of its own, its own limits) replaces the upstream's. Stateless.
+ * so that SDKs back off as the upstream asks. An issued key's own {@code x-ratelimit-*}, set before the upstream is
+ * called, are kept over the upstream's (they are the limits the key's holder has); a header Nexus sets later on the
+ * same response (its own {@code Retry-After} on an error of its own) replaces the upstream's. Stateless.
  */
 final class RateLimitHeaders {
 
@@ -22,7 +23,7 @@ final class RateLimitHeaders {
     static void passOn(Headers upstream, HttpServletResponse response) {
         for (int index = 0; index < upstream.size(); index++) {
             String name = upstream.name(index);
-            if (passedOn(name)) {
+            if (passedOn(name) && !(startsWithIgnoringCase(name, OPENAI_PREFIX) && response.containsHeader(name))) {
                 response.setHeader(name, upstream.value(index));
             }
         }

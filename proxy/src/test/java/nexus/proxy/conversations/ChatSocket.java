@@ -17,19 +17,19 @@ import nexus.proxy.ProxyServer;
 import nexus.proxy.Sse;
 
 /** Test helper: one {@code /ws/chat} connection whose frames are read one answer at a time. */
-final class ChatSocket extends WebSocketListener implements AutoCloseable {
+public final class ChatSocket extends WebSocketListener implements AutoCloseable {
 
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final WebSocket webSocket;
 
-    ChatSocket(ProxyServer proxy, String key) {
+    public ChatSocket(ProxyServer proxy, String key) {
         this.webSocket = proxy.client().newWebSocket(new Request.Builder()
                 .url("ws://127.0.0.1:" + proxy.port() + "/ws/chat")
                 .header("Authorization", "Bearer " + key).build(), this);
     }
 
     /** Sends one request frame and returns the frames of its answer, up to its done or error frame. */
-    List<JsonNode> ask(String frame) throws InterruptedException {
+    public List<JsonNode> ask(String frame) throws InterruptedException {
         assertThat(webSocket.send(frame)).isTrue();
         List<JsonNode> answer = new ArrayList<>();
         JsonNode next;
