@@ -227,6 +227,21 @@ class RateLimitsOverHttpTest {
         }
     }
 
+    @Test
+    void a_key_with_an_rpm_alone_shows_none_of_the_upstreams_token_headers() throws Exception {
+        String key = admin.issue("\"rpm\":10").fullKey();
+        upstream.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "x", 1, 5)).newBuilder()
+                .setHeader("x-ratelimit-limit-tokens", "2000000").setHeader("x-ratelimit-remaining-tokens", "1999990")
+                .setHeader("anthropic-ratelimit-requests-limit", "50").build());
+
+        Answer answer = chat(key, CHAT);
+
+        assertThat(answer.header("x-ratelimit-limit-requests")).isEqualTo("10");
+        assertThat(answer.header("x-ratelimit-limit-tokens")).as("the provider account's, not this key's").isNull();
+        assertThat(answer.header("x-ratelimit-remaining-tokens")).isNull();
+        assertThat(answer.header("anthropic-ratelimit-requests-limit")).isEqualTo("50");
+    }
+
     /** Go's duration format as OpenAI writes it ({@code 1m0s}, {@code 8.64s}, {@code 20ms}) in milliseconds. */
     static long millis(String duration) {
         Matcher parts = GO_DURATION.matcher(duration);
