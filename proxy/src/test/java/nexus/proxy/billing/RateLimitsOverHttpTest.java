@@ -230,9 +230,15 @@ class RateLimitsOverHttpTest {
     @Test
     void a_key_with_an_rpm_alone_shows_none_of_the_upstreams_token_headers() throws Exception {
         String key = admin.issue("\"rpm\":10").fullKey();
-        upstream.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "x", 1, 5)).newBuilder()
-                .setHeader("x-ratelimit-limit-tokens", "2000000").setHeader("x-ratelimit-remaining-tokens", "1999990")
-                .setHeader("anthropic-ratelimit-requests-limit", "50").build());
+        upstream.upstream().setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                return OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "x", 1, 5)).newBuilder()
+                        .setHeader("x-ratelimit-limit-tokens", "2000000")
+                        .setHeader("x-ratelimit-remaining-tokens", "1999990")
+                        .setHeader("anthropic-ratelimit-requests-limit", "50").build();
+            }
+        });
 
         Answer answer = chat(key, CHAT);
 
