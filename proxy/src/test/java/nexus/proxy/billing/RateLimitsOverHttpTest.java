@@ -104,18 +104,15 @@ class RateLimitsOverHttpTest {
         assertThat(refused.header("Retry-After")).isEqualTo("1");
         assertThat(millis(refused.header("x-ratelimit-reset-requests"))).isBetween(59_000L, 60_000L);
 
-        int refusedPolls = 0;
         Answer recovered = chat(key, CHAT);
         long deadline = refusedAt + TimeUnit.SECONDS.toNanos(10);
         while (recovered.status() == 429 && System.nanoTime() < deadline) {
-            refusedPolls++;
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));  // a poll interval, not a wait for an outcome
             recovered = chat(key, CHAT);
         }
         long recoveredAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - refusedAt);
 
         assertThat(recovered.status()).isEqualTo(200);
-        assertThat(refusedPolls).as("not at once: a request comes back per second").isPositive();
         assertThat(recoveredAfterMillis).as("back within the Retry-After, with slack for a busy machine")
                 .isLessThan(2_500);
         assertThat(recovered.header("x-ratelimit-remaining-requests")).isEqualTo("0");
