@@ -23,6 +23,7 @@ import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.conversations.ConversationApi;
+import nexus.proxy.conversations.ConversationItems;
 import nexus.proxy.endpoints.Endpoint;
 import nexus.proxy.endpoints.EndpointHandler;
 import nexus.proxy.endpoints.EndpointService;
@@ -94,8 +95,9 @@ public final class ProxyApp implements AutoCloseable {
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
         var countTokens = guard.apply(new CountTokensHandler(routing, clients, watchdog, mapper, tokens, clock, bodies));
         var responseStore = new ResponseStore(database, mapper);
-        var responses = guard.apply(new ResponsesHandler(routing, chat,
-                new ResponsesRelay(clients, watchdog, responseStore, mapper, tokens, usage), responseStore, mapper,
+        var conversationItems = new ConversationItems(conversationStore, mapper, clock);
+        var responses = guard.apply(new ResponsesHandler(routing, chat, new ResponsesRelay(clients, watchdog,
+                responseStore, conversationItems, mapper, tokens, usage), responseStore, conversationItems, mapper,
                 clock, bodies));
         var storedResponses = new StoredResponsesHandler(routing, responseStore);
         var models = new ModelsHandler(routing);
