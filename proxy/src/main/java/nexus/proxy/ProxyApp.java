@@ -141,6 +141,8 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.delete("/v1/responses/{id}", guard.apply(storedResponses::delete));
             javalin.routes.get("/responses/{id}", guard.apply(storedResponses::retrieve));
             javalin.routes.delete("/responses/{id}", guard.apply(storedResponses::delete));
+            javalin.routes.get("/v1/responses/{id}/input_items", guard.apply(storedResponses::inputItems));
+            javalin.routes.get("/responses/{id}/input_items", guard.apply(storedResponses::inputItems));
             javalin.routes.post("/v1/messages/count_tokens", countTokens);
             javalin.routes.get("/v1/models", models::list);
             javalin.routes.get("/models", models::list);
