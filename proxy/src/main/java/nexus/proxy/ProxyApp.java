@@ -24,6 +24,7 @@ import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.conversations.ConversationApi;
+import nexus.proxy.conversations.ConversationItems;
 import nexus.proxy.endpoints.Endpoint;
 import nexus.proxy.endpoints.EndpointHandler;
 import nexus.proxy.endpoints.EndpointService;
@@ -95,8 +96,9 @@ public final class ProxyApp implements AutoCloseable {
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
         var countTokens = guard.apply(new CountTokensHandler(routing, clients, watchdog, mapper, tokens, clock, bodies));
         var responseStore = new ResponseStore(database, mapper);
-        var responses = guard.apply(new ResponsesHandler(routing, chat,
-                new ResponsesRelay(clients, watchdog, responseStore, mapper, tokens, usage), responseStore, mapper,
+        var conversationItems = new ConversationItems(conversationStore, mapper, clock);
+        var responses = guard.apply(new ResponsesHandler(routing, chat, new ResponsesRelay(clients, watchdog,
+                responseStore, conversationItems, mapper, tokens, usage), responseStore, conversationItems, mapper,
                 clock, bodies));
         var storedResponses = new StoredResponsesHandler(routing, responseStore);
         var models = new ModelsHandler(routing);
@@ -141,6 +143,8 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.delete("/v1/responses/{id}", guard.apply(storedResponses::delete));
             javalin.routes.get("/responses/{id}", guard.apply(storedResponses::retrieve));
             javalin.routes.delete("/responses/{id}", guard.apply(storedResponses::delete));
+            javalin.routes.get("/v1/responses/{id}/input_items", guard.apply(storedResponses::inputItems));
+            javalin.routes.get("/responses/{id}/input_items", guard.apply(storedResponses::inputItems));
             javalin.routes.post("/v1/messages/count_tokens", countTokens);
             javalin.routes.get("/v1/models", models::list);
             javalin.routes.get("/models", models::list);

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import nexus.shared.error.ApiError;
 
 /** Reads and checks the fields conversations and messages carry: title, metadata, paging parameters. Stateless. */
-final class ConversationFields {
+public final class ConversationFields {
 
     static final int MAX_TITLE_CHARS = 200;
     static final int MAX_METADATA_BYTES = 4096;
@@ -54,7 +54,7 @@ final class ConversationFields {
     }
 
     /** A {@code limit} query parameter: {@code fallback} when absent, else an integer from 1 to {@code max}. */
-    static int limit(String value, int fallback, int max) {
+    public static int limit(String value, int fallback, int max) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
@@ -70,7 +70,7 @@ final class ConversationFields {
     }
 
     /** An {@code order} query parameter: {@code asc} (true) or {@code desc} (false), {@code fallback} when absent. */
-    static boolean ascending(String value, boolean fallback) {
+    public static boolean ascending(String value, boolean fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }

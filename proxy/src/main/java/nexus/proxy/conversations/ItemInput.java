@@ -38,7 +38,7 @@ final class ItemInput {
         return drafts;
     }
 
-    private static MessageDraft parse(JsonNode item, String param, ObjectMapper mapper) {
+    static MessageDraft parse(JsonNode item, String param, ObjectMapper mapper) {
         if (!item.isObject()) {
             throw ApiError.invalidRequest(param + " must be an object.", param);
         }

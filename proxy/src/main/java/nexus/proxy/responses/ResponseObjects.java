@@ -43,6 +43,9 @@ final class ResponseObjects {
         response.putArray("output");
         echo(body, "parallel_tool_calls", response, mapper.getNodeFactory().booleanNode(true));
         response.put("previous_response_id", request.previousResponseId());
+        if (request.conversationId() != null) {
+            response.putObject("conversation").put("id", request.conversationId());
+        }
         ObjectNode reasoning = response.putObject("reasoning");
         echo(body.path("reasoning"), "effort", reasoning, null);
         echo(body.path("reasoning"), "summary", reasoning, null);

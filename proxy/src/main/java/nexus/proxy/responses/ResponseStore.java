@@ -40,6 +40,11 @@ public final class ResponseStore {
         return responses.findOwned(id, owner).map(stored -> parse(stored.body()));
     }
 
+    /** The items the response's own request sent, as it sent them, when this owner has it. */
+    Optional<ArrayNode> inputItems(String owner, String id) {
+        return responses.findOwned(id, owner).map(stored -> (ArrayNode) parse(stored.inputItems()));
+    }
+
     /** Deletes the owner's response; false when this owner has none of that id. */
     boolean delete(String owner, String id) {
         return responses.deleteOwned(id, owner);

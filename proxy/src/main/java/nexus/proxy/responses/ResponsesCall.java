@@ -6,10 +6,11 @@ import nexus.proxy.usage.RecordedCall;
 
 /**
  * One Responses API request on its way to a server that speaks that API: who asked (and the owner its response is
- * kept for), where it goes, and when it started.
+ * kept for), where it goes, when it started, and the conversation it belongs to ({@code turn}, null when none).
  */
 record ResponsesCall(String requestId, String conversationId, String apiKey, String owner, Target target,
-                     ResponsesRequest request, long startNanos, long startMillis, Admission admission)
+                     ResponsesRequest request, long startNanos, long startMillis, Admission admission,
+                     ResponsesConversation.Turn turn)
         implements RecordedCall {
 
     @Override

@@ -12,6 +12,7 @@ import nexus.proxy.JsonTrees;
 import nexus.proxy.anthropic.NamedEvents;
 import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.chat.StreamRelay;
+import nexus.proxy.conversations.ConversationItems;
 import nexus.proxy.upstream.StreamCutException;
 import nexus.proxy.upstream.UpstreamCall;
 import nexus.proxy.upstream.UpstreamClients;
@@ -30,7 +31,8 @@ import nexus.shared.error.ApiError;
  * {@code {server_url}/responses} as it came (only {@code model} renamed where needed), the answer comes back as it
  * came, the JSON whole or each event as it arrives. Records one usage row from the usage the finished response
  * reports (estimated when it never came), however the call ends, and keeps the finished response for its owner unless
- * {@code store} is false. Thread-safe.
+ * {@code store} is false. A request in a conversation is sent with the conversation's items before its input (the
+ * upstream cannot know a conversation only Nexus keeps), and extends it once the response is finished. Thread-safe.
  */
 public final class ResponsesRelay {
 
@@ -39,15 +41,17 @@ public final class ResponsesRelay {
     private final UpstreamClients http;
     private final UpstreamWatchdog watchdog;
     private final ResponseStore store;
+    private final ResponsesConversation conversations;
     private final ObjectMapper mapper;
     private final TokenCounter tokens;
     private final UsageRecorder usage;
 
-    public ResponsesRelay(UpstreamClients http, UpstreamWatchdog watchdog, ResponseStore store, ObjectMapper mapper,
-                   TokenCounter tokens, UsageRecorder usage) {
+    public ResponsesRelay(UpstreamClients http, UpstreamWatchdog watchdog, ResponseStore store,
+                          ConversationItems conversations, ObjectMapper mapper, TokenCounter tokens, UsageRecorder usage) {
         this.http = http;
         this.watchdog = watchdog;
         this.store = store;
+        this.conversations = new ResponsesConversation(conversations, mapper);
         this.mapper = mapper;
         this.tokens = tokens;
         this.usage = usage;
@@ -109,19 +113,19 @@ public final class ResponsesRelay {
                                 generated, firstContentNanos);
                         return;
                     }
-                    out.write(upstream.eventName() != null ? upstream.eventName() : type, data);
-                    if (type.endsWith(".delta") && event.path("delta").isTextual()) {
-                        generated.append(event.get("delta").asText());
-                        firstContentNanos = firstContentNanos == 0 ? System.nanoTime() : firstContentNanos;
-                    }
+                    String name = upstream.eventName() != null ? upstream.eventName() : type;
                     if (type.equals("response.completed") || type.equals("response.incomplete")
                             || type.equals("response.failed")) {
                         upstream.finish();
-                        out.close();
                         JsonNode finished = event.path("response");
+                        endKept(call, out, name, data, finished);
                         usage.record(call, true, 200, null, false, used(call, finished), firstContentNanos, 0);
-                        keep(call, finished);
                         return;
+                    }
+                    out.write(name, data);
+                    if (type.endsWith(".delta") && event.path("delta").isTextual()) {
+                        generated.append(event.get("delta").asText());
+                        firstContentNanos = firstContentNanos == 0 ? System.nanoTime() : firstContentNanos;
                     }
                     if (!upstream.mayDeferFlush()) {
                         out.flush();
@@ -133,6 +137,22 @@ public final class ResponsesRelay {
             usage.record(call, true, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true,
                     estimate(call, generated.toString()), firstContentNanos, 0);
         }
+    }
+
+    /**
+     * Ends a finished stream: the response kept (and its conversation extended) before its last event leaves, so a
+     * client that reads the end finds them; when they cannot be kept, an {@code error} event in its place.
+     */
+    private void endKept(ResponsesCall call, NamedEvents out, String name, String data, JsonNode finished) {
+        try {
+            keep(call, finished);
+            out.write(name, data);
+        } catch (ApiError error) {
+            log.warn("Response of request {} could not be kept: {}", call.requestId(), error.getMessage());
+            out.write("error", mapper.createObjectNode().put("type", "error").put("code", error.code())
+                    .put("message", error.getMessage()).putNull("param").toString());
+        }
+        out.close();
     }
 
     /** Ends a broken stream with one error event: the upstream's own when it sent one; the row is marked truncated. */
@@ -155,7 +175,8 @@ public final class ResponsesRelay {
         Provider provider = provider(call);
         try {
             return UpstreamCall.start(http.forProvider(provider), watchdog, OpenAiRequests.postJson(provider,
-                    "responses", call.request().upstreamBody(call.target().model(), mapper), stream), provider,
+                    "responses", call.request().upstreamBody(call.target().model(),
+                            call.turn() == null ? null : call.turn().history(), mapper), stream), provider,
                     stream, (status, body) -> UpstreamFailures.status(provider, status, body, mapper));
         } catch (ApiError error) {
             log.warn("Upstream provider '{}' failed request {}: {} {}", provider.name(), call.requestId(),
@@ -172,11 +193,15 @@ public final class ResponsesRelay {
         return error;
     }
 
-    /** Keeps the finished response under its upstream id, unless the client asked not to. */
+    /**
+     * Keeps the finished response under its upstream id, unless the client asked not to, and extends its conversation
+     * when it has one.
+     */
     private void keep(ResponsesCall call, JsonNode response) {
         if (call.request().store() && response.path("id").isTextual()) {
             store.save(call.owner(), call.request(), response, call.startMillis());
         }
+        conversations.append(call.turn(), response);
     }
 
     /** What the response reports it cost, else an estimate from its output text. */

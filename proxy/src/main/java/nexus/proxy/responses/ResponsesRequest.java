@@ -1,5 +1,6 @@
 package nexus.proxy.responses;
 
+import java.util.List;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +14,7 @@ import nexus.shared.error.ApiError;
 /**
  * A client's Responses API request (https://platform.openai.com/docs/api-reference/responses/create): the JSON object
  * kept whole, its {@code input} as a list of items, and the few fields Nexus reads. What no provider can be asked
- * through Nexus ({@code conversation}, {@code background}, {@code prompt}) is a 400 naming it. Immutable after parsing.
+ * through Nexus ({@code background}, {@code prompt}) is a 400 naming it. Immutable after parsing.
  */
 public final class ResponsesRequest {
 
@@ -27,16 +28,18 @@ public final class ResponsesRequest {
     private final boolean stream;
     private final boolean store;
     private final String previousResponseId;
+    private final String conversationId;
     private final ArrayNode inputItems;
 
     private ResponsesRequest(byte[] rawBody, ObjectNode body, String model, boolean stream, boolean store,
-                             String previousResponseId, ArrayNode inputItems) {
+                             String previousResponseId, String conversationId, ArrayNode inputItems) {
         this.rawBody = rawBody;
         this.body = body;
         this.model = model;
         this.stream = stream;
         this.store = store;
         this.previousResponseId = previousResponseId;
+        this.conversationId = conversationId;
         this.inputItems = inputItems;
     }
 
@@ -46,8 +49,6 @@ public final class ResponsesRequest {
         String model = JsonBody.requireModel(body);
         boolean stream = JsonBody.optionalBoolean(body, "stream");
         boolean store = !present(body, "store") || JsonBody.optionalBoolean(body, "store");
-        refuse(body, "conversation", "Nexus does not keep conversations for the Responses API yet; send the earlier"
-                + " turns in 'input' or continue with 'previous_response_id'.");
         refuse(body, "prompt", "Nexus has no stored prompt templates; send the prompt in 'instructions' and 'input'.");
         if (JsonBody.optionalBoolean(body, "background")) {
             throw ApiError.invalidRequest("'background' responses are not supported through Nexus; send the request"
@@ -61,7 +62,26 @@ public final class ResponsesRequest {
             }
             previous = body.get("previous_response_id").asText();
         }
-        return new ResponsesRequest(rawBody, body, model, stream, store, previous, inputItems(body, mapper));
+        String conversation = conversationId(body.get("conversation"));
+        if (conversation != null && previous != null) {
+            throw ApiError.invalidRequest("'conversation' and 'previous_response_id' cannot be used together; send"
+                    + " only one of them.", "conversation");
+        }
+        return new ResponsesRequest(rawBody, body, model, stream, store, previous, conversation,
+                inputItems(body, mapper));
+    }
+
+    /** The conversation's id, sent as a string or as {@code {"id": …}}; null when absent. */
+    private static String conversationId(JsonNode conversation) {
+        if (conversation == null || conversation.isNull()) {
+            return null;
+        }
+        JsonNode id = conversation.isObject() ? conversation.get("id") : conversation;
+        if (id == null || !id.isTextual() || id.asText().isBlank()) {
+            throw ApiError.invalidRequest("'conversation' must be a conversation id or an object with its 'id'.",
+                    "conversation");
+        }
+        return id.asText();
     }
 
     /** The input as items: a string is one user message. */
@@ -116,6 +136,11 @@ public final class ResponsesRequest {
         return previousResponseId;
     }
 
+    /** The conversation this response belongs to ({@code conversation}), or null. */
+    public String conversationId() {
+        return conversationId;
+    }
+
     /** The items this request adds to the conversation, a string input made one user message. */
     public ArrayNode inputItems() {
         return inputItems;
@@ -126,8 +151,24 @@ public final class ResponsesRequest {
         return body;
     }
 
-    /** The body for a server that speaks the Responses API: the client's own bytes, or a copy naming another model. */
-    byte[] upstreamBody(String upstreamModel, ObjectMapper mapper) {
-        return JsonBody.forUpstream(rawBody, body, model, upstreamModel, false, false, mapper);
+    /**
+     * The body for a server that speaks the Responses API: the client's own bytes, or a copy naming another model;
+     * for a request in a conversation, a copy whose {@code input} is the conversation's items then its own, without
+     * {@code conversation} (which names a conversation only Nexus has).
+     *
+     * @param history the conversation's items, oldest first; null when the request names none
+     */
+    byte[] upstreamBody(String upstreamModel, ArrayNode history, ObjectMapper mapper) {
+        if (history == null) {
+            return JsonBody.forUpstream(rawBody, body, model, upstreamModel, false, false, mapper);
+        }
+        ObjectNode copy = body.deepCopy();
+        copy.remove("conversation");
+        ArrayNode input = copy.putArray("input");
+        for (JsonNode item : history) {
+            input.add(((ObjectNode) item.deepCopy()).without(List.of("id", "status")));
+        }
+        input.addAll(inputItems);
+        return JsonBody.forUpstream(null, copy, model, upstreamModel, false, false, mapper);
     }
 }

@@ -28,7 +28,8 @@ final class ResponsesToChat {
     private ResponsesToChat() {}
 
     /**
-     * @param history the items of the responses this one continues, oldest first; empty when it continues none
+     * @param history the items of the responses this one continues, or of its conversation, oldest first; empty when
+     *                it has neither
      * @param kind    the kind of the provider the chat request goes to
      */
     static ObjectNode translate(ResponsesRequest request, ArrayNode history, ProviderKind kind, ObjectMapper mapper) {
@@ -43,7 +44,8 @@ final class ResponsesToChat {
             }
             messages.addObject().put("role", "system").put("content", body.get("instructions").asText());
         }
-        ItemsToChat.translate(history, "previous_response_id", messages);
+        ItemsToChat.translate(history, request.conversationId() != null ? "conversation" : "previous_response_id",
+                messages);
         ItemsToChat.translate(request.inputItems(), "input", messages);
         if (messages.isEmpty()) {
             throw ApiError.invalidRequest("'input' must contain at least one item.", "input");

@@ -51,6 +51,32 @@ class AnthropicTargetTest {
     }
 
     @Test
+    void two_streamed_turns_in_a_conversation_carry_its_history_and_land_in_it_once() throws Exception {
+        gateway.upstream().enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+                .body(AnthropicReplies.sse(AnthropicReplies.streamEvents("claude-test", 12, 0, 3, "Paris", "."))).build());
+        gateway.upstream().enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
+                .body(AnthropicReplies.sse(AnthropicReplies.streamEvents("claude-test", 20, 0, 4, "2.1", " million.")))
+                .build());
+        String conversation = ConversationReads.create(gateway.proxy(), ProxyWithUpstream.KEY);
+
+        Reply first = gateway.post("/v1/responses", "{\"model\":\"claude-test\",\"stream\":true,\"conversation\":\""
+                + conversation + "\",\"input\":\"Capital of France?\"}");
+        Reply second = gateway.post("/v1/responses", "{\"model\":\"claude-test\",\"stream\":true,"
+                + "\"conversation\":{\"id\":\"" + conversation + "\"},\"input\":\"Its population?\"}");
+
+        assertThat(Sse.events(first.body()).getLast().name()).isEqualTo("response.completed");
+        assertThat(Sse.events(second.body()).getLast().name()).isEqualTo("response.completed");
+        gateway.upstreamRequest();
+        JsonNode messages = Sse.tree(gateway.upstreamRequest().getBody().utf8()).path("messages");
+        assertThat(messages).hasSize(3);
+        assertThat(messages.path(1).path("role").asText()).isEqualTo("assistant");
+        assertThat(messages.path(1).toString()).contains("Paris.");
+        assertThat(messages.path(2).toString()).contains("Its population?");
+        assertThat(ConversationReads.items(gateway.proxy(), ProxyWithUpstream.KEY, conversation)).containsExactly(
+                "user: Capital of France?", "assistant: Paris.", "user: Its population?", "assistant: 2.1 million.");
+    }
+
+    @Test
     void a_json_schema_format_is_refused_naming_text_format() throws Exception {
         Reply reply = gateway.post("/v1/responses", "{\"model\":\"claude-test\",\"input\":\"x\",\"text\":{\"format\":"
                 + "{\"type\":\"json_schema\",\"name\":\"n\",\"schema\":{\"type\":\"object\"}}}}");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -124,6 +125,33 @@ class NativeResponsesTest {
         Usage row = proxy.awaitUsageRows(1).getFirst();
         assertThat(row.status()).isEqualTo(502);
         assertThat(row.truncated()).isTrue();
+    }
+
+    @Test
+    void a_conversation_is_sent_as_its_items_before_the_input_and_extended_json_and_streamed() throws Exception {
+        upstream.enqueue(OpenAiReplies.json(RESPONSE));
+        String streamed = STREAM.replace("\"output\":[],\"usage\"", "\"output\":[{\"type\":\"message\",\"id\":"
+                + "\"msg_up2\",\"status\":\"completed\",\"role\":\"assistant\",\"content\":[{\"type\":"
+                + "\"output_text\",\"text\":\"Hi\",\"annotations\":[]}]}],\"usage\"");
+        upstream.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream").body(streamed)
+                .build());
+        String conversation = ConversationReads.create(proxy, KEY);
+
+        Reply first = post("{\"model\":\"gpt-4.1\",\"conversation\":\"" + conversation + "\",\"input\":\"Hello\"}");
+        Reply second = post("{\"model\":\"gpt-4.1\",\"stream\":true,\"conversation\":{\"id\":\"" + conversation
+                + "\"},\"input\":[{\"role\":\"user\",\"content\":\"Again\"}]}");
+
+        assertThat(first.body()).isEqualTo(RESPONSE);
+        assertThat(second.body()).isEqualTo(streamed);
+        assertThat(Sse.tree(upstream.takeRequest().getBody().utf8()).has("conversation")).isFalse();
+        JsonNode sent = Sse.tree(upstream.takeRequest().getBody().utf8());
+        assertThat(sent.has("conversation")).isFalse();
+        assertThat(sent.path("input").toString()).isEqualTo("[{\"type\":\"message\",\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"input_text\",\"text\":\"Hello\"}]},{\"type\":\"message\",\"role\":\"assistant\","
+                + "\"content\":[{\"type\":\"output_text\",\"text\":\"Hi!\",\"annotations\":[]}]},"
+                + "{\"role\":\"user\",\"content\":\"Again\"}]");
+        assertThat(ConversationReads.items(proxy, KEY, conversation))
+                .containsExactly("user: Hello", "assistant: Hi!", "user: Again", "assistant: Hi");
     }
 
     private Reply post(String json) throws Exception {

@@ -125,6 +125,23 @@ class OpenAiSdkResponsesTest {
     }
 
     @Test
+    void a_two_turn_conversation_by_the_conversation_parameter_lands_in_it_in_order() throws Exception {
+        String conversation = client.conversations().create().validate().id();
+
+        Response first = client.responses().create(params("mock-gpt", "First question").toBuilder()
+                .conversation(conversation).build());
+        Response second = client.responses().create(params("mock-gpt", "Second question").toBuilder()
+                .conversation(conversation).build());
+
+        second.validate();
+        assertThat(second.conversation().orElseThrow().id()).isEqualTo(conversation);
+        assertThat(second.usage().orElseThrow().inputTokens())
+                .isGreaterThan(first.usage().orElseThrow().inputTokens() + first.usage().orElseThrow().outputTokens());
+        assertThat(ConversationReads.items(proxy, KEY, conversation)).containsExactly("user: First question",
+                "assistant: First question", "user: Second question", "assistant: Second question");
+    }
+
+    @Test
     void an_anthropic_upstream_serves_a_two_turn_conversation_and_a_stream() throws Exception {
         anthropic.enqueue(OpenAiReplies.json(AnthropicReplies.message("claude-test", "Paris.", 12, 0, 3)));
         anthropic.enqueue(OpenAiReplies.json(AnthropicReplies.message("claude-test", "2.1 million.", 20, 0, 4)));
@@ -159,7 +176,7 @@ class OpenAiSdkResponsesTest {
     @Test
     void a_pass_through_server_answers_as_it_would_to_openai_in_two_turns_and_a_stream() throws Exception {
         nativeServer.enqueue(OpenAiReplies.json(NativeResponsesTest.RESPONSE));
-        nativeServer.enqueue(OpenAiReplies.json(NativeResponsesTest.RESPONSE.replace("resp_up1", "resp_up2")));
+        nativeServer.enqueue(OpenAiReplies.json(NativeResponsesTest.RESPONSE.replace("resp_up1", "resp_up3")));
         nativeServer.enqueue(new MockResponse.Builder().setHeader("Content-Type", "text/event-stream")
                 .body(NativeResponsesTest.STREAM).build());
 
@@ -174,7 +191,7 @@ class OpenAiSdkResponsesTest {
 
         assertThat(first.id()).isEqualTo("resp_up1");
         assertThat(text(first)).isEqualTo("Hi!");
-        assertThat(second.id()).isEqualTo("resp_up2");
+        assertThat(second.id()).isEqualTo("resp_up3");
         take(nativeServer);
         JsonNode sentSecond = Sse.tree(take(nativeServer).getBody().utf8());
         assertThat(sentSecond.path("previous_response_id").asText()).isEqualTo("resp_up1");

@@ -134,7 +134,9 @@ class ResponsesApiTest {
                 {"{\"model\":\"gpt-4\",\"input\":\"x\",\"tools\":[{\"type\":\"mcp\",\"server_label\":\"s\"}]}",
                         "tools[0].type"},
                 {"{\"model\":\"gpt-4\",\"input\":\"x\",\"background\":true}", "background"},
-                {"{\"model\":\"gpt-4\",\"input\":\"x\",\"conversation\":\"conv_1\"}", "conversation"},
+                {"{\"model\":\"gpt-4\",\"input\":\"x\",\"conversation\":\"conv_1\","
+                        + "\"previous_response_id\":\"resp_1\"}", "conversation"},
+                {"{\"model\":\"gpt-4\",\"input\":\"x\",\"conversation\":{\"name\":\"c\"}}", "conversation"},
                 {"{\"model\":\"gpt-4\",\"input\":\"x\",\"include\":[\"file_search_call.results\"]}", "include"},
                 {"{\"model\":\"gpt-4\",\"input\":\"x\",\"previous_response_id\":\"resp_unknown\"}",
                         "previous_response_id"},

@@ -152,6 +152,46 @@ class StoredResponsesTest {
                         + "{\"role\":\"user\",\"content\":\"y\"}]");
     }
 
+    @Test
+    void the_input_items_of_a_response_are_listed_newest_first_and_paged_for_its_owner_only() throws Exception {
+        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "Noted.", 10, 2)));
+        gateway.proxy().addProvider("Other", ProviderKind.MOCK, "mock://local?delay_ms=0", "other-key", "other-model");
+        String id = id(gateway.post("/v1/responses", "{\"model\":\"gpt-4\",\"input\":[{\"role\":\"user\","
+                + "\"content\":\"One\"},{\"type\":\"message\",\"id\":\"msg_client\",\"role\":\"user\","
+                + "\"content\":[{\"type\":\"input_text\",\"text\":\"Two\"}]},{\"role\":\"assistant\","
+                + "\"content\":\"Three\"}]}"));
+
+        JsonNode newestFirst = Sse.tree(call("GET", id + "/input_items", ProxyWithUpstream.KEY).body());
+        JsonNode firstTwo = Sse.tree(call("GET", id + "/input_items?order=asc&limit=2", ProxyWithUpstream.KEY).body());
+        JsonNode rest = Sse.tree(call("GET", id + "/input_items?order=asc&limit=2&after="
+                + firstTwo.path("last_id").asText(), ProxyWithUpstream.KEY).body());
+
+        assertThat(texts(newestFirst)).containsExactly("assistant output_text Three", "user input_text Two",
+                "user input_text One");
+        assertThat(newestFirst.path("object").asText()).isEqualTo("list");
+        assertThat(newestFirst.path("has_more").asBoolean()).isFalse();
+        assertThat(texts(firstTwo)).containsExactly("user input_text One", "user input_text Two");
+        assertThat(firstTwo.path("last_id").asText()).isEqualTo("msg_client");
+        assertThat(firstTwo.path("first_id").asText()).startsWith("msg_").isNotEqualTo("msg_client");
+        assertThat(firstTwo.path("has_more").asBoolean()).isTrue();
+        assertThat(texts(rest)).containsExactly("assistant output_text Three");
+        assertThat(rest.path("has_more").asBoolean()).isFalse();
+        assertThat(call("GET", id + "/input_items", ProxyWithUpstream.KEY).body())
+                .isEqualTo(call("GET", id + "/input_items", ProxyWithUpstream.KEY).body());
+        assertNotFound(call("GET", id + "/input_items", "other-key"));
+        assertNotFound(call("GET", "resp_unknown/input_items", ProxyWithUpstream.KEY));
+    }
+
+    private static List<String> texts(JsonNode list) {
+        List<String> texts = new ArrayList<>();
+        for (JsonNode item : list.path("data")) {
+            assertThat(item.path("type").asText()).isEqualTo("message");
+            JsonNode part = item.path("content").path(0);
+            texts.add(item.path("role").asText() + " " + part.path("type").asText() + " " + part.path("text").asText());
+        }
+        return texts;
+    }
+
     private Reply call(String method, String id, String key) throws Exception {
         Request request = new Request.Builder().url(gateway.proxy().url("/v1/responses/" + id))
                 .method(method, null).header("Authorization", "Bearer " + key).build();
