@@ -66,16 +66,13 @@ public final class ResponsesHandler implements Handler {
                     incoming.caller().owner(), target, request, incoming.startNanos(), incoming.startMillis(),
                     incoming.admit(target, () -> incoming.body().length,
                             Billing.maxOutputTokens(request.body(), target), 0, 0), turn);
-            call.admission().writeHeaders(ctx::header);
-            try {
+            call.admission().serve(ctx::header, () -> {
                 if (request.stream()) {
                     relay.stream(call, ctx.res());
                 } else {
                     ChatCompletionsHandler.writeWhole(ctx.res(), relay.complete(call));
                 }
-            } finally {
-                call.admission().release();
-            }
+            });
         } else {
             translate(ctx, incoming, target, request, turn);
         }
@@ -97,8 +94,7 @@ public final class ResponsesHandler implements Handler {
                 incoming.admitChat(target, chatRequest), owner, incoming.conversationNamed() && !sameConversation);
         ObjectNode response = ResponseObjects.started(request, ResponseObjects.responseId(incoming.requestId()),
                 incoming.startMillis() / 1000, target.model(), mapper);
-        call.admission().writeHeaders(ctx::header);
-        try {
+        call.admission().serve(ctx::header, () -> {
             if (request.stream()) {
                 chat.stream(call, new ResponsesSseSink(ctx.res(), new ChunksToEvents(mapper, response),
                         finished -> keep(owner, request, turn, finished.response())));
@@ -108,9 +104,7 @@ public final class ResponsesHandler implements Handler {
                         mapper));
                 ChatCompletionsHandler.writeWhole(ctx.res(), response.toString().getBytes(StandardCharsets.UTF_8));
             }
-        } finally {
-            call.admission().release();
-        }
+        });
     }
 
     /** Keeps the finished response unless asked not to, and extends its conversation when it has one. */
