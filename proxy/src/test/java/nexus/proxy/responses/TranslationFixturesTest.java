@@ -82,7 +82,7 @@ class TranslationFixturesTest {
         boolean broken = false;
         for (String chunk : Files.readAllLines(dir.resolve("chat-chunks.jsonl"))) {
             switch (accounting.inspect(chunk)) {
-                case FORWARD -> events.addAll(translator.chunk(chunk));
+                case FORWARD, USAGE -> events.addAll(translator.chunk(chunk));
                 case HIDE -> { }
                 case ERROR -> {
                     events.add(translator.error(UpstreamFailures.inStream(PROVIDER, chunk, MAPPER)));
