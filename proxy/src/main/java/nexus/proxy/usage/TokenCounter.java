@@ -3,6 +3,7 @@ package nexus.proxy.usage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
+import com.knuddels.jtokkit.api.IntArrayList;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 
@@ -61,6 +62,20 @@ public final class TokenCounter {
             }
         }
         return total;
+    }
+
+    /** The text cut to its first {@code maxTokens} tokens (a token split inside a character may end it oddly). */
+    public String truncate(String text, int maxTokens, String model) {
+        Encoding encoding = encoding(model);
+        IntArrayList tokens = encoding.encodeOrdinary(text);
+        if (tokens.size() <= maxTokens) {
+            return text;
+        }
+        IntArrayList head = new IntArrayList(maxTokens);
+        for (int index = 0; index < maxTokens; index++) {
+            head.add(tokens.get(index));
+        }
+        return encoding.decode(head);
     }
 
     private Encoding encoding(String model) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import nexus.proxy.chat.ChatRequest;
@@ -40,12 +41,9 @@ public final class MockAdapter implements UpstreamAdapter {
 
     @Override
     public Exchange open(ChatRequest request, Target target, boolean stream) {
-        String answer = MessageText.lastUser(request.messages());
         int promptTokens = tokens.countPrompt(request.messages(), target.model());
-        int completionTokens = tokens.count(answer, target.model());
-        MockAnswer mockAnswer = new MockAnswer(target.model(), answer, promptTokens, completionTokens,
-                clock.instant().getEpochSecond(), false);
-        return new MockExchange(mockAnswer, settings(target.provider()), mapper);
+        return new MockExchange(answer(target.model(), MessageText.lastUser(request.messages()), promptTokens,
+                request.body(), false), settings(target.provider()), mapper);
     }
 
     /** The mock serves every endpoint. */
@@ -69,13 +67,27 @@ public final class MockAdapter implements UpstreamAdapter {
                         clock.instant().getEpochSecond(), mapper));
                 case COMPLETIONS -> {
                     String echo = echo(TextInput.read(request.body(), "prompt", true));
-                    yield new MockExchange(new MockAnswer(model, echo, (int) promptTokens, tokens.count(echo, model),
-                            clock.instant().getEpochSecond(), true), settings, mapper);
+                    yield new MockExchange(answer(model, echo, (int) promptTokens, request.body(), true), settings,
+                            mapper);
                 }
             };
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A mock answer built as a JSON tree could not be written", e);
         }
+    }
+
+    /** The echo, cut to the request's {@code max_completion_tokens} or {@code max_tokens} as a model would cut it. */
+    private MockAnswer answer(String model, String echo, int promptTokens, JsonNode body, boolean textCompletion) {
+        int limit = Integer.MAX_VALUE;
+        for (String field : new String[] {"max_completion_tokens", "max_tokens"}) {
+            JsonNode value = body.get(field);
+            if (value != null && value.canConvertToInt() && value.intValue() > 0) {
+                limit = Math.min(limit, value.intValue());
+            }
+        }
+        String text = limit == Integer.MAX_VALUE ? echo : tokens.truncate(echo, limit, model);
+        return new MockAnswer(model, text, promptTokens, tokens.count(text, model), clock.instant().getEpochSecond(),
+                textCompletion, !text.equals(echo));
     }
 
     /** A legacy completion echoes its prompt's texts, one per line. */

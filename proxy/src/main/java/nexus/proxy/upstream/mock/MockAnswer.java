@@ -8,15 +8,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * What the mock answers to one request, and how it splits that text into stream pieces. Immutable.
  *
  * @param textCompletion whether it answers as a legacy {@code text_completion} rather than a chat completion
+ * @param finishReason {@code stop}, or {@code length} when the request's {@code max_tokens} cut the answer
  */
 record MockAnswer(String id, String model, String text, int promptTokens, int completionTokens, long createdSeconds,
-                  boolean textCompletion) {
+                  boolean textCompletion, String finishReason) {
 
     MockAnswer(String model, String text, int promptTokens, int completionTokens, long createdSeconds,
-               boolean textCompletion) {
+               boolean textCompletion, boolean cut) {
         this((textCompletion ? "cmpl-mock-" : "chatcmpl-mock-")
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE), model, text,
-                promptTokens, completionTokens, createdSeconds, textCompletion);
+                promptTokens, completionTokens, createdSeconds, textCompletion, cut ? "length" : "stop");
     }
 
     /** The text cut into at most {@code chunks} pieces of near-equal length, never splitting a code point. */

@@ -43,7 +43,7 @@ final class MockExchange implements nexus.proxy.upstream.Exchange {
             message.putNull("refusal");
         }
         choice.putNull("logprobs");
-        choice.put("finish_reason", "stop");
+        choice.put("finish_reason", answer.finishReason());
         usage(completion);
         return mapper.writeValueAsBytes(completion);
     }
@@ -81,7 +81,8 @@ final class MockExchange implements nexus.proxy.upstream.Exchange {
             script.add(new Step(prefix + "{\"content\":" + mapper.writeValueAsString(piece)
                     + "},\"logprobs\":null,\"finish_reason\":null}]}", pauses));
         }
-        script.add(new Step(prefix + "{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}", false));
+        script.add(new Step(prefix + "{},\"logprobs\":null,\"finish_reason\":\"" + answer.finishReason() + "\"}]}",
+                false));
         script.add(usageStep("chat.completion.chunk"));
         return script;
     }
@@ -97,7 +98,8 @@ final class MockExchange implements nexus.proxy.upstream.Exchange {
             script.add(new Step(prefix + mapper.writeValueAsString(piece) + ",\"logprobs\":null,\"finish_reason\":null}]}",
                     pauses));
         }
-        script.add(new Step(prefix + "\"\",\"logprobs\":null,\"finish_reason\":\"stop\"}]}", false));
+        script.add(new Step(prefix + "\"\",\"logprobs\":null,\"finish_reason\":\"" + answer.finishReason() + "\"}]}",
+                false));
         script.add(usageStep("text_completion"));
         return script;
     }

@@ -108,6 +108,23 @@ class MockProviderTest {
     }
 
     @Test
+    void max_tokens_cuts_the_echo_as_a_model_would_with_finish_reason_length() throws Exception {
+        JsonNode completion = Sse.tree(send("{\"model\":\"" + MODEL + "\",\"max_tokens\":3,\"messages\":" + MESSAGES
+                + "}"));
+        List<String> events = Sse.data(send("{\"model\":\"" + MODEL + "\",\"stream\":true,\"max_completion_tokens\":3,"
+                + "\"messages\":" + MESSAGES + "}"));
+
+        String cut = completion.path("choices").get(0).path("message").path("content").asText();
+        assertThat(LAST_USER).startsWith(cut).isNotEqualTo(cut);
+        assertThat(tokens.count(cut, MODEL)).isEqualTo(3);
+        assertThat(completion.path("choices").get(0).path("finish_reason").asText()).isEqualTo("length");
+        assertThat(completion.path("usage").path("completion_tokens").asLong()).isEqualTo(3);
+        assertThat(events).anyMatch(event -> event.contains("\"finish_reason\":\"length\""));
+        assertThat(String.join("", events.stream().filter(event -> event.startsWith("{")).map(Sse::content)
+                .filter(content -> content != null).toList())).isEqualTo(cut);
+    }
+
+    @Test
     void a_client_that_asks_for_usage_gets_the_mocks_usage_chunk() throws Exception {
         List<String> events = Sse.data(send("{\"model\":\"" + MODEL + "\",\"stream\":true,"
                 + "\"stream_options\":{\"include_usage\":true},\"messages\":" + MESSAGES + "}"));
