@@ -5,8 +5,8 @@ import java.util.function.BiConsumer;
 
 import nexus.proxy.limits.RateAdmission;
 import nexus.proxy.limits.RateLimits;
+import nexus.proxy.routing.Target;
 import nexus.proxy.usage.TokenUsage;
-import nexus.shared.db.ModelPrices;
 import nexus.shared.money.Money;
 
 /**
@@ -55,8 +55,10 @@ public final class Admission {
      * Gives the reservation back when the call ended without being settled (refused before any upstream call, or
      * failed in a way that recorded nothing); after a settle it changes nothing.
      */
-    public void release() {
-        settle(ModelPrices.NONE, TokenUsage.MISSING, 0, 0, false);
+    public synchronized void release() {
+        if (charge == null) {
+            charge(0, false);
+        }
     }
 
     /**
@@ -91,17 +93,21 @@ public final class Admission {
      * Ends the call: its cost from the tokens it used (when {@code billable}; a failed call the upstream reported no
      * usage for costs nothing) replaces the reservation. Idempotent.
      */
-    public synchronized Charge settle(ModelPrices prices, TokenUsage used, long images, long videoSeconds,
+    public synchronized Charge settle(Target target, TokenUsage used, long images, long videoSeconds,
                                       boolean billable) {
         if (charge == null) {
             if (rate != null) {
                 rateLimits.settle(rate, used.totalTokens());
             }
-            long cost = billable ? prices.costNanos(used.promptTokens(), used.completionTokens(),
-                    used.cacheReadTokens(), used.cacheCreationTokens(), images, videoSeconds) : 0;
-            charge = account == null ? new Charge(cost, null, false, prices.priced(), currency)
-                    : account.settle(reservedNanos, cost, Accounts.month(clock), prices.priced(), currency);
+            CostFormula cost = target.cost();
+            charge(billable ? cost.costNanos(used.promptTokens(), used.completionTokens(), used.cacheReadTokens(),
+                    used.cacheCreationTokens(), images, videoSeconds) : 0, cost.priced());
         }
         return charge;
+    }
+
+    private void charge(long costNanos, boolean priced) {
+        charge = account == null ? new Charge(costNanos, null, false, priced, currency)
+                : account.settle(reservedNanos, costNanos, Accounts.month(clock), priced, currency);
     }
 }

@@ -84,7 +84,7 @@ public final class Billing {
         RateAdmission rate = rateLimits.admit(key.id(), key.rpm(), key.tpm(), key.tpm() == null ? 0 : prompt.getAsLong());
         long worst = 0;
         if (key.metered() || key.monthlySpendCapNanos() != null) {
-            worst = target.prices().costNanos(prompt.getAsLong(), maxOutputTokens, 0, 0, images, videoSeconds);
+            worst = target.cost().costNanos(prompt.getAsLong(), maxOutputTokens, 0, 0, images, videoSeconds);
         }
         Long balance;
         Account account = accounts.of(key.id());

@@ -55,7 +55,7 @@ public final class StreamRelay {
             }
             TokenUsage used = usedTokens.apply(accounting);
             if (broken == null) {
-                Charge charge = call.admission().settle(call.target().prices(), used, 0, 0, true);
+                Charge charge = call.admission().settle(call.target(), used, 0, 0, true);
                 sink.done(new StreamSummary(accounting.completionId(), call.requestId(), call.conversationId(), used,
                         charge));
                 return new Outcome(200, null, false, null, used);
@@ -79,7 +79,7 @@ public final class StreamRelay {
      * key has a balance: the call is settled here, from the usage the chunk reports, and ends with the same charge.
      */
     private String billed(RecordedCall call, String chunk, StreamAccounting accounting) {
-        Charge charge = call.admission().settle(call.target().prices(), accounting.reported(), 0, 0, true);
+        Charge charge = call.admission().settle(call.target(), accounting.reported(), 0, 0, true);
         if (!charge.shown()) {
             return chunk;
         }

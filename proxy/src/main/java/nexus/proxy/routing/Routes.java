@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import nexus.proxy.billing.CostFormula;
 import nexus.shared.db.ApiKey;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.Provider;
@@ -30,8 +31,8 @@ public final class Routes {
      * than on every request. Only keys that exist get in, so it holds at most one entry per issued key.
      */
     private final Map<String, Caller> issuedSeen = new ConcurrentHashMap<>();
-    /** Per provider id, its models by name, in id order. */
-    private final Map<Long, Map<String, ProviderModel>> modelsByProvider;
+    /** Per provider id, where each of its models goes, by name, in id order. */
+    private final Map<Long, Map<String, Target>> modelsByProvider;
 
     Routes(List<Provider> providers, List<ProviderModel> models, List<ApiKey> keys) {
         Map<String, List<Provider>> byKey = new HashMap<>();
@@ -47,9 +48,16 @@ public final class Routes {
         keys.forEach(key -> issued.put(key.keyHash(), Caller.issued(key, everyProvider)));
         this.issuedByHash = Map.copyOf(issued);
 
-        Map<Long, Map<String, ProviderModel>> byProvider = new HashMap<>();
+        Map<Long, Provider> providersById = new HashMap<>();
+        providers.forEach(provider -> providersById.put(provider.id(), provider));
+        Map<Long, Map<String, Target>> byProvider = new HashMap<>();
         for (ProviderModel model : models) {
-            byProvider.computeIfAbsent(model.providerId(), id -> new LinkedHashMap<>()).put(model.modelName(), model);
+            Provider provider = providersById.get(model.providerId());
+            if (provider != null) {
+                byProvider.computeIfAbsent(model.providerId(), id -> new LinkedHashMap<>()).put(model.modelName(),
+                        new Target(provider, model.modelName(), model.type(), model.prices(),
+                                CostFormula.of(model.prices()), model.maxOutputTokens()));
+            }
         }
         this.modelsByProvider = Map.copyOf(byProvider);
     }
@@ -98,9 +106,9 @@ public final class Routes {
         }
         ModelType otherType = null;
         for (Provider provider : caller.providers()) {
-            ProviderModel found = modelsByProvider.getOrDefault(provider.id(), Map.of()).get(model);
+            Target found = modelsByProvider.getOrDefault(provider.id(), Map.of()).get(model);
             if (found != null && found.type() == type) {
-                return target(provider, found);
+                return found;
             }
             if (found != null && otherType == null) {
                 otherType = found.type();
@@ -117,16 +125,12 @@ public final class Routes {
     public List<Target> models(Caller caller, ModelType type) {
         Map<String, Target> byName = new LinkedHashMap<>();
         for (Provider provider : caller.providers()) {
-            modelsByProvider.getOrDefault(provider.id(), Map.of()).forEach((name, model) -> {
-                if ((type == null || type == model.type()) && caller.mayUse(name)) {
-                    byName.putIfAbsent(name, target(provider, model));
+            modelsByProvider.getOrDefault(provider.id(), Map.of()).forEach((name, target) -> {
+                if ((type == null || type == target.type()) && caller.mayUse(name)) {
+                    byName.putIfAbsent(name, target);
                 }
             });
         }
         return List.copyOf(byName.values());
-    }
-
-    private static Target target(Provider provider, ProviderModel model) {
-        return new Target(provider, model.modelName(), model.type(), model.prices(), model.maxOutputTokens());
     }
 }

@@ -66,7 +66,7 @@ public final class UsageRecorder implements AutoCloseable {
     public Charge record(RecordedCall call, boolean stream, int status, String errorCode, boolean truncated,
                          TokenUsage used, long firstContentNanos, long images) {
         boolean billable = status == 200 || status == StreamRelay.CLIENT_CLOSED || used.source() == UsageSource.REPORTED;
-        Charge charge = call.admission().settle(call.target().prices(), used, images, 0, billable);
+        Charge charge = call.admission().settle(call.target(), used, images, 0, billable);
         Provider provider = call.target().provider();
         long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos());
         Long firstTokenMillis = firstContentNanos == 0 ? null

@@ -143,7 +143,7 @@ public final class VideoService {
     private void record(VideoCall call, int status, String errorCode, TokenUsage used) {
         Provider provider = call.target().provider();
         long latencyMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - call.startNanos());
-        Charge charge = call.admission().settle(call.target().prices(), used, 0, call.request().secondsOrDefault(),
+        Charge charge = call.admission().settle(call.target(), used, 0, call.request().secondsOrDefault(),
                 status == 200);
         usage.record(new Usage(0, call.requestId(), call.apiKey(), provider.id(), provider.name(), call.target().model(),
                 call.conversationId(), ENDPOINT, false, used.promptTokens(), used.completionTokens(),

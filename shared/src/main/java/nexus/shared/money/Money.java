@@ -43,8 +43,16 @@ public final class Money {
 
     /** The amount as the wire shows it: at least two decimals, and every non-zero one ({@code "0.000110"}, "20.00"). */
     public static String format(long nanos) {
-        BigDecimal amount = BigDecimal.valueOf(nanos, 9).stripTrailingZeros();
-        return amount.setScale(Math.max(2, amount.scale())).toPlainString();
+        if (nanos == Long.MIN_VALUE) {
+            return BigDecimal.valueOf(nanos, 9).toPlainString();
+        }
+        long abs = Math.abs(nanos);
+        String fraction = Long.toString(abs % NANOS + NANOS).substring(1);  // nine digits, leading zeros kept
+        int end = fraction.length();
+        while (end > 2 && fraction.charAt(end - 1) == '0') {
+            end--;
+        }
+        return (nanos < 0 ? "-" : "") + abs / NANOS + "." + fraction.substring(0, end);
     }
 
     /** A price as stored and shown: its plain digits, as exact as it was given. */
