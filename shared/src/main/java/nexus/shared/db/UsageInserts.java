@@ -4,7 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Inserts usage rows (and the ledger entries of the costs taken from balances) in one transaction per batch, with plain JDBC on a connection the caller holds. This is the
@@ -17,11 +19,11 @@ public final class UsageInserts implements AutoCloseable {
     private static final String INSERT = "INSERT INTO usage (request_id, api_key, provider_id, provider_name, model,"
             + " conversation_id, endpoint, stream, prompt_tokens, completion_tokens, total_tokens, usage_source, status,"
             + " truncated, error_code, latency_millis, first_token_millis, created_at_millis, cache_read_tokens,"
-            + " cache_creation_tokens, images, key_id, cost_nanos)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " cache_creation_tokens, images, key_id, cost_nanos, billed)"
+            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (request_id) DO NOTHING";
-    private static final String CHARGE = "INSERT INTO ledger_entry (key_id, kind, amount_nanos, request_id,"
-            + " created_at_millis) VALUES (?, 'cost', ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
+    private static final String CHARGE = "INSERT INTO ledger_entry (key_id, kind, amount_nanos, request_id, note,"
+            + " created_at_millis) VALUES (?, 'cost', ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
 
     private final Connection connection;
     private final PreparedStatement insert;
@@ -33,30 +35,53 @@ public final class UsageInserts implements AutoCloseable {
         this.charge = connection.prepareStatement(CHARGE);
     }
 
-    /** Inserts the rows not stored yet, and the ledger entries of those billed to a balance, all or none. */
+    /**
+     * Inserts the rows not stored yet and, per key, one ledger entry for the costs of its rows billed to a balance,
+     * named after its first row (so a batch written again adds it once), all or none.
+     */
     public void insertAll(List<Usage> rows) throws SQLException {
         Transactions.immediate(connection, () -> {
-            boolean charges = false;
+            Map<Long, Charged> charges = new LinkedHashMap<>();
             try {
                 for (Usage row : rows) {
                     bind(row);
                     insert.addBatch();
                     if (row.billedToBalance() && row.costNanos() != 0) {
-                        charge.setLong(1, row.keyId());
-                        charge.setLong(2, -row.costNanos());
-                        charge.setString(3, row.requestId());
-                        charge.setLong(4, row.createdAtMillis());
-                        charge.addBatch();
-                        charges = true;
+                        charges.computeIfAbsent(row.keyId(), key -> new Charged(row)).add(row.costNanos());
                     }
                 }
                 insert.executeBatch();
-                return charges ? charge.executeBatch() : null;
+                for (Map.Entry<Long, Charged> charged : charges.entrySet()) {
+                    Charged batch = charged.getValue();
+                    charge.setLong(1, charged.getKey());
+                    charge.setLong(2, -batch.nanos);
+                    charge.setString(3, batch.first.requestId());
+                    charge.setString(4, batch.calls == 1 ? "1 call" : batch.calls + " calls");
+                    charge.setLong(5, batch.first.createdAtMillis());
+                    charge.addBatch();
+                }
+                return charges.isEmpty() ? null : charge.executeBatch();
             } finally {
                 insert.clearBatch();
                 charge.clearBatch();
             }
         });
+    }
+
+    /** The costs of one key's rows in a batch. */
+    private static final class Charged {
+        private final Usage first;
+        private long nanos;
+        private int calls;
+
+        Charged(Usage first) {
+            this.first = first;
+        }
+
+        void add(long costNanos) {
+            nanos += costNanos;
+            calls++;
+        }
     }
 
     private void bind(Usage row) throws SQLException {
@@ -91,6 +116,7 @@ public final class UsageInserts implements AutoCloseable {
             insert.setLong(22, row.keyId());
         }
         insert.setLong(23, row.costNanos());
+        insert.setBoolean(24, row.billedToBalance());
     }
 
     @Override

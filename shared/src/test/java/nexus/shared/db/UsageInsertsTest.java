@@ -33,6 +33,32 @@ class UsageInsertsTest {
     }
 
     @Test
+    void costs_billed_to_balances_are_one_ledger_entry_per_key_and_batch_and_a_batch_written_again_adds_none() {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        ApiKeyDao keys = database.dao(ApiKeyDao.class);
+        long alice = keys.insert(new ApiKey(0, "alice", "hash-a", "sk-nx-aaaa…", true, "", null, null, null, true,
+                null, "", "", null, 1, 1));
+        long bob = keys.insert(new ApiKey(0, "bob", "hash-b", "sk-nx-bbbb…", true, "", null, null, null, true,
+                null, "", "", null, 1, 1));
+        List<Usage> batch = List.of(billed("req-1", alice, 300), billed("req-2", bob, 50), billed("req-3", alice, 200),
+                row("req-4"));
+
+        database.insertUsage(batch);
+        database.insertUsage(batch);
+
+        LedgerDao ledger = database.dao(LedgerDao.class);
+        assertThat(ledger.balance(alice)).isEqualTo(-500);
+        assertThat(ledger.balance(bob)).isEqualTo(-50);
+        assertThat(ledger.charges()).containsOnly(java.util.Map.entry(alice, 500L), java.util.Map.entry(bob, 50L));
+        assertThat(database.dao(UsageDao.class).listAll()).extracting(Usage::billedToBalance)
+                .containsExactly(true, true, true, false);
+        try (Handle handle = database.openHandle()) {
+            assertThat(handle.createQuery("SELECT request_id || ' ' || note FROM ledger_entry ORDER BY id")
+                    .mapTo(String.class).list()).containsExactly("req-1 2 calls", "req-2 1 call");
+        }
+    }
+
+    @Test
     void a_batch_that_could_not_begin_is_written_once_when_tried_again_on_the_same_connection() throws Exception {
         Database database = Database.open(dir.resolve("nexus.db"), Duration.ofMillis(100));
         try (Handle own = database.openHandle(); UsageInserts inserts = new UsageInserts(own.getConnection());
@@ -80,6 +106,12 @@ class UsageInsertsTest {
         try (InputStream in = Migrations.class.getResourceAsStream("/nexus/shared/db/migration/" + script)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    private static Usage billed(String requestId, long keyId, long costNanos) {
+        return new Usage(0, requestId, ApiKey.owner(keyId), 1, "OpenAI", "gpt-4", "conv-1", "chat.completions", false,
+                3, 4, 7, UsageSource.REPORTED, 200, false, null, 12, null, 1_700_000_000_000L, 0, 0, 0, keyId,
+                costNanos, true);
     }
 
     private static Usage row(String requestId) {
