@@ -88,16 +88,4 @@ public final class ConversationFields {
             throw new IllegalStateException("A JSON tree could not be written", e);
         }
     }
-
-    /** Stored JSON text back as a tree; null stays null. */
-    static JsonNode read(String json, ObjectMapper mapper) {
-        if (json == null) {
-            return null;
-        }
-        try {
-            return mapper.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored JSON could not be read", e);
-        }
-    }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import nexus.shared.conversation.ConversationViews;
 import nexus.shared.db.ConversationMessage;
 import nexus.shared.db.MessagePage;
 
@@ -32,7 +33,7 @@ final class ItemViews {
     }
 
     ObjectNode item(ConversationMessage stored) {
-        JsonNode message = ConversationFields.read(stored.message(), mapper);
+        JsonNode message = ConversationViews.read(stored.message(), mapper);
         JsonNode toolCalls = message.path("tool_calls");
         if ("tool".equals(stored.role())) {
             return mapper.createObjectNode().put("type", "function_call_output").put("id", stored.id())

@@ -32,7 +32,7 @@ public final class ConversationViews {
                 .put("object", "conversation")
                 .put("conversation_id", conversation.id())
                 .put("title", conversation.title());
-        view.set("metadata", read(conversation.metadata()));
+        view.set("metadata", read(conversation.metadata(), mapper));
         return view.put("created_at", seconds(conversation.createdAtMillis()))
                 .put("updated_at", seconds(conversation.updatedAtMillis()))
                 .put("message_count", conversation.messageCount());
@@ -59,12 +59,12 @@ public final class ConversationViews {
     public ObjectNode message(ConversationMessage message) {
         ObjectNode view = mapper.createObjectNode().put("message_id", message.id())
                 .put("conversation_id", message.conversationId());
-        view.setAll((ObjectNode) read(message.message()));
-        putIfPresent(view, "metadata", read(message.metadata()));
+        view.setAll((ObjectNode) read(message.message(), mapper));
+        putIfPresent(view, "metadata", read(message.metadata(), mapper));
         if (message.model() != null) {
             view.put("model", message.model());
         }
-        putIfPresent(view, "usage", read(message.usage()));
+        putIfPresent(view, "usage", read(message.usage(), mapper));
         if (message.generationId() != null) {
             view.put("generation_id", message.generationId());
         }
@@ -83,7 +83,7 @@ public final class ConversationViews {
     }
 
     /** Stored JSON text back as a tree; null stays null. */
-    private JsonNode read(String json) {
+    public static JsonNode read(String json, ObjectMapper mapper) {
         if (json == null) {
             return null;
         }
