@@ -3,6 +3,7 @@ package nexus.admin.keys;
 import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -40,15 +41,10 @@ record KeyRequest(String name, Boolean enabled, List<String> models, Integer rpm
                     + MAX_MODEL_NAME_LENGTH + " characters each.", "models");
         }
         return new KeyRequest(name == null ? null : name.strip(), fields.bool("enabled"),
-                models == null ? null : List.copyOf(new java.util.LinkedHashSet<>(models)),
+                models == null ? null : List.copyOf(new LinkedHashSet<>(models)),
                 limit(fields, "rpm"), limit(fields, "tpm"), expiry(fields.text("expires_at")),
                 fields.money("monthly_spend_cap_usd"),
-                Set.copyOf(CLEARABLE.stream().filter(field -> fields.has(field) && isNull(fields, field)).toList()));
-    }
-
-    private static boolean isNull(JsonFields fields, String field) {
-        return field.equals("monthly_spend_cap_usd") ? fields.money(field) == null
-                : field.equals("expires_at") ? fields.text(field) == null : fields.integer(field) == null;
+                Set.copyOf(CLEARABLE.stream().filter(fields::sentAsNull).toList()));
     }
 
     private static Integer limit(JsonFields fields, String field) {

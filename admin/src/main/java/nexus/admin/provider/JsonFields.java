@@ -140,9 +140,14 @@ public final class JsonFields {
         return value.longValue();
     }
 
-    /** True when the body names the field, even as {@code null} (which clears a setting that may be cleared). */
+    /** True when the body names the field, even as {@code null}. */
     public boolean has(String field) {
         return object.has(field);
+    }
+
+    /** True when the body sends the field as {@code null}: it clears a setting that may be cleared. */
+    public boolean sentAsNull(String field) {
+        return object.has(field) && object.get(field).isNull();
     }
 
     /** The field's decimal string of money or a price (see {@link Money#parse}), or null when left out. */

@@ -45,8 +45,7 @@ public record ProviderModelRequest(Long providerId, String modelName, String des
                         price.apply("cached_input_price"), price.apply("cache_write_price"),
                         price.apply("image_price"), price.apply("video_price_per_second"),
                         price.apply("request_price")),
-                Set.copyOf(PRICE_FIELDS.stream().filter(field -> fields.has(field) && fields.money(field) == null)
-                        .toList()),
+                Set.copyOf(PRICE_FIELDS.stream().filter(fields::sentAsNull).toList()),
                 maxOutputTokens,
                 fields.text("currency"));
     }
