@@ -15,9 +15,6 @@ import nexus.shared.money.Money;
  */
 public final class CostFormula {
 
-    /** A model without prices: every call costs nothing. */
-    public static final CostFormula FREE = of(ModelPrices.NONE);
-
     /** Per unit, in this order: uncached input token, cached input token, cache write token, output token, image,
      * second of video, call. */
     private static final long MOST_NANOS = Money.MAX.movePointRight(9).longValueExact();

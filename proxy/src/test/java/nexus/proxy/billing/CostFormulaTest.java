@@ -63,7 +63,9 @@ class CostFormulaTest {
 
     @Test
     void an_unpriced_model_costs_nothing() {
-        assertThat(CostFormula.FREE.costNanos(1_000_000, 1_000_000, 0, 0, 5, 5)).isZero();
-        assertThat(CostFormula.FREE.priced()).isFalse();
+        CostFormula free = CostFormula.of(ModelPrices.NONE);
+
+        assertThat(free.costNanos(1_000_000, 1_000_000, 0, 0, 5, 5)).isZero();
+        assertThat(free.priced()).isFalse();
     }
 }
