@@ -69,7 +69,6 @@ public final class MessagesRelay {
                 log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
                 usage.record(call, false, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true,
                         estimate(call, null, ""), 0, 0);
-                store(call, false, StreamRelay.CLIENT_CLOSED, null, ApiError.clientClosedRequest());
                 throw gone;
             }
             JsonNode message = JsonTrees.objectOrNull(body, mapper);
@@ -82,7 +81,7 @@ public final class MessagesRelay {
                 used = estimate(call, null, MessageText.of(message.get("content")));
             }
             usage.record(call, false, 200, null, false, used, 0, 0);
-            store(call, false, 200, message, null);
+            messages.store(call, call.request().body().get("messages"), message);
             return body;
         }
     }
@@ -120,9 +119,9 @@ public final class MessagesRelay {
                     out.write(name, data);
                     if ("message_stop".equals(name)) {
                         upstream.finish();
+                        storeStream(call, seen);  // before the end, which the client may answer with its next turn
                         out.close();
                         usage.record(call, true, 200, null, false, used(call, seen), seen.firstContentNanos(), 0);
-                        storeStream(call, 200, seen, null);
                         return;
                     }
                     if (!upstream.mayDeferFlush()) {
@@ -134,7 +133,6 @@ public final class MessagesRelay {
             log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
             usage.record(call, true, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true, used(call, seen),
                     seen.firstContentNanos(), 0);
-            storeStream(call, StreamRelay.CLIENT_CLOSED, seen, null);
         }
     }
 
@@ -154,7 +152,6 @@ public final class MessagesRelay {
             log.debug("Client of request {} left before the error event", call.requestId());
         }
         usage.record(call, true, error.status(), error.code(), true, used(call, seen), seen.firstContentNanos(), 0);
-        storeStream(call, error.status(), seen, error);
     }
 
     /** Starts the upstream call; a failure, or the client leaving before the answer began, is recorded and thrown. */
@@ -183,19 +180,14 @@ public final class MessagesRelay {
     /** Records a call that produced no answer, and returns the error to throw. */
     private ApiError failed(MessagesCall call, boolean stream, ApiError error) {
         usage.recordFailure(call, stream, error);
-        store(call, stream, error.status(), null, error);
         return error;
     }
 
-    /** Reassembles the streamed message only when it is stored. */
-    private void storeStream(MessagesCall call, int status, RelayedStream seen, ApiError error) {
+    /** Reassembles a whole streamed message only when it is stored. */
+    private void storeStream(MessagesCall call, RelayedStream seen) {
         if (messages.wants(call)) {
-            store(call, true, status, seen.assembled(), error);
+            messages.store(call, call.request().body().get("messages"), seen.assembled());
         }
-    }
-
-    private void store(MessagesCall call, boolean stream, int status, JsonNode message, ApiError error) {
-        messages.store(call, stream, status, call.request().body().get("messages"), message, error);
     }
 
     /** What a stream cost: its final count, else what message_start counted with the output estimated. */

@@ -58,7 +58,7 @@ public final class ChatService {
                 used = estimate(call, completionText(completion));
             }
             usage.record(call, false, 200, null, false, used, 0, 0);
-            store(call, false, 200, completion, null);
+            messages.store(call, call.request().messages(), completion);
             return new Completion(body, completion, used);
         } catch (IOException e) {
             throw failed(call, false, UpstreamFailures.ofRead(call.target().provider(), e));
@@ -66,7 +66,6 @@ public final class ChatService {
             log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
             usage.record(call, false, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true,
                     estimate(call, ""), 0, 0);
-            store(call, false, StreamRelay.CLIENT_CLOSED, null, ApiError.clientClosedRequest());
             throw gone;
         }
     }
@@ -79,11 +78,11 @@ public final class ChatService {
         StreamAccounting accounting = new StreamAccounting(mapper, call.request().clientWantsUsage());
         StreamRelay.Outcome outcome;
         try (Exchange exchange = open(call, true)) {
-            outcome = relay.relay(call, exchange, sink, accounting, ended -> usedTokens(call, ended));
+            outcome = relay.relay(call, exchange, sink, accounting, ended -> usedTokens(call, ended),
+                    () -> storeStream(call, accounting));
         }
         usage.record(call, true, outcome.status(), outcome.errorCode(), outcome.truncated(), outcome.used(),
                 accounting.firstContentNanos(), 0);
-        storeStream(call, outcome.status(), accounting, outcome.error());
     }
 
     /** Starts the upstream call; a failure, or the client leaving before the answer began, is recorded and thrown. */
@@ -106,7 +105,6 @@ public final class ChatService {
     /** Records a call that produced no answer, and returns the error to throw. */
     private ApiError failed(ChatCall call, boolean stream, ApiError error) {
         usage.recordFailure(call, stream, error);
-        store(call, stream, error.status(), null, error);
         return error;
     }
 
@@ -119,15 +117,11 @@ public final class ChatService {
         return TokenUsage.estimated(tokens.countPrompt(call.request().messages(), model), tokens.count(generated, model));
     }
 
-    /** Reassembles the streamed answer only when it is stored. */
-    private void storeStream(ChatCall call, int status, StreamAccounting accounting, ApiError error) {
+    /** Reassembles a whole streamed answer only when it is stored. */
+    private void storeStream(ChatCall call, StreamAccounting accounting) {
         if (messages.wants(call)) {
-            store(call, true, status, accounting.assembled(), error);
+            messages.store(call, call.request().messages(), accounting.assembled());
         }
-    }
-
-    private void store(ChatCall call, boolean stream, int status, JsonNode response, ApiError error) {
-        messages.store(call, stream, status, call.request().messages(), response, error);
     }
 
     private static String completionText(JsonNode completion) {

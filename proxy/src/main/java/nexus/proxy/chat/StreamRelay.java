@@ -37,16 +37,16 @@ public final class StreamRelay {
         this.mapper = mapper;
     }
 
-    /**
-     * How a relayed stream ended, as its usage row records it.
-     *
-     * @param error the error its last event showed, or null
-     */
-    public record Outcome(int status, String errorCode, boolean truncated, ApiError error, TokenUsage used) {}
+    /** How a relayed stream ended, as its usage row records it. */
+    public record Outcome(int status, String errorCode, boolean truncated, TokenUsage used) {}
 
-    /** Relays the whole stream; {@code usedTokens} tells what it cost once it ended (reported, else estimated). */
+    /**
+     * Relays the whole stream; {@code usedTokens} tells what it cost once it ended (reported, else estimated), and
+     * {@code whole} runs when the upstream's answer came whole, before the client is told the stream ended: a client
+     * that sends its next call the moment it sees the end must find this call's effects there first.
+     */
     public Outcome relay(RecordedCall call, Exchange exchange, ChunkSink sink, StreamAccounting accounting,
-                         Function<StreamAccounting, TokenUsage> usedTokens) {
+                         Function<StreamAccounting, TokenUsage> usedTokens, Runnable whole) {
         try {
             sink.begin();
             ApiError broken;
@@ -56,9 +56,10 @@ public final class StreamRelay {
             TokenUsage used = usedTokens.apply(accounting);
             if (broken == null) {
                 Charge charge = call.admission().settle(call.target(), used, 0, 0, true);
+                whole.run();
                 sink.done(new StreamSummary(accounting.completionId(), call.requestId(), call.conversationId(), used,
                         charge));
-                return new Outcome(200, null, false, null, used);
+                return new Outcome(200, null, false, used);
             }
             log.warn("Stream of request {} from provider '{}' broke off: {}", call.requestId(),
                     call.target().provider().name(), broken.getMessage());
@@ -67,10 +68,10 @@ public final class StreamRelay {
             } catch (ClientGoneException gone) {
                 log.debug("Client of request {} left before the error event", call.requestId());
             }
-            return new Outcome(broken.status(), broken.code(), true, broken, used);
+            return new Outcome(broken.status(), broken.code(), true, used);
         } catch (ClientGoneException gone) {
             log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
-            return new Outcome(CLIENT_CLOSED, CLIENT_CLOSED_CODE, true, null, usedTokens.apply(accounting));
+            return new Outcome(CLIENT_CLOSED, CLIENT_CLOSED_CODE, true, usedTokens.apply(accounting));
         }
     }
 

@@ -120,7 +120,7 @@ public final class EndpointService {
         StreamRelay.Outcome outcome;
         try (Exchange exchange = open(call)) {
             outcome = streamRelay.relay(call, exchange, sink, accounting, ended -> ended.reported() != null
-                    ? ended.reported() : estimate(call, rule, ended.generatedText()));
+                    ? ended.reported() : estimate(call, rule, ended.generatedText()), () -> { });
         }
         usage.record(call, true, outcome.status(), outcome.errorCode(), outcome.truncated(), outcome.used(),
                 accounting.firstContentNanos(), 0);

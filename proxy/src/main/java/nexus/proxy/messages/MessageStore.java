@@ -16,7 +16,6 @@ import nexus.proxy.usage.RecordedCall;
 import nexus.shared.db.Conversation;
 import nexus.shared.db.ConversationDao;
 import nexus.shared.db.Conversations;
-import nexus.shared.error.ApiError;
 
 /**
  * Transcribes answered chat calls into their conversations, off the request path: {@link #store} only queues; one
@@ -58,16 +57,14 @@ public final class MessageStore implements AutoCloseable {
     }
 
     /**
-     * Queues one exchange, never blocking on the disk: the call, whether it streamed, the status it ended with, the
-     * request's messages, the answer (null when there was none) and the error the client saw (null when none).
+     * Queues one answered exchange, never blocking on the disk: the call, the request's messages and the answer. A
+     * call that failed is not stored, so it is not passed here.
      */
-    public void store(RecordedCall call, boolean stream, int status, JsonNode messages, JsonNode response,
-                      ApiError error) {
-        if (status != 200 || response == null || error != null || !wants(call)) {
-            return;
+    public void store(RecordedCall call, JsonNode messages, JsonNode answer) {
+        if (wants(call)) {
+            queue.add(new Turn(call.conversationId(), call.owner(), call.requestId(), call.target().model(), messages,
+                    answer, storeAll));
         }
-        queue.add(new Turn(call.conversationId(), call.owner(), call.requestId(), call.target().model(), messages,
-                response, storeAll));
     }
 
     private void writeLoop() {

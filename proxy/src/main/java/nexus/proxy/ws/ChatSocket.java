@@ -74,15 +74,19 @@ public final class ChatSocket {
         String name = Long.toString(connectionNumbers.incrementAndGet());
         return new ChatSocketListener(session -> {
             session.setIdleTimeout(idleTimeout);
-            WsSink sink = new WsSink(text -> sendAndWait(session, text), mapper);
+            WsSink sink = new WsSink((text, await) -> send(session, text, await), mapper);
             return ChatConnection.open(name, handler, state, sink, budget, watchdog);
         }, budget, maxFrameBytes);
     }
 
-    /** Blocks until Jetty has written the frame, so frames keep their order and a closed socket is seen at once. */
-    private static void sendAndWait(Session session, String text) {
+    /** Jetty keeps the frames in order; waiting for each means a closed socket is seen at once. */
+    private static void send(Session session, String text, boolean await) {
         if (!session.isOpen()) {
             throw new ClientGoneException(new ClosedChannelException());
+        }
+        if (!await) {
+            session.sendText(text, Callback.NOOP);
+            return;
         }
         Callback.Completable written = new Callback.Completable();
         session.sendText(text, written);

@@ -14,7 +14,8 @@ import nexus.shared.error.ApiError;
 
 /**
  * Writes a stream as WebSocket text frames, one JSON object each: {@code chunk} frames, then one {@code done} or
- * {@code error} frame. Each frame is written before the next is sent. One per connection; one thread at a time.
+ * {@code error} frame. Each frame but {@code done} is written before the next is sent. One per connection; one thread
+ * at a time.
  */
 final class WsSink implements ChunkSink {
 
@@ -35,12 +36,12 @@ final class WsSink implements ChunkSink {
     @Override
     public void chunk(String payload) {
         if (isJson(payload)) {
-            sender.send("{\"type\":\"chunk\",\"data\":" + payload + "}");
+            sender.send("{\"type\":\"chunk\",\"data\":" + payload + "}", true);
         } else {
             ObjectNode frame = mapper.createObjectNode();
             frame.put("type", "chunk");
             frame.put("data", payload);  // not JSON: passed on as a string rather than breaking the frame
-            send(frame);
+            send(frame, true);
         }
     }
 
@@ -64,7 +65,7 @@ final class WsSink implements ChunkSink {
         usage.put("total_tokens", used.totalTokens());
         frame.put("usage_source", used.source().wireName());
         summary.charge().describe(used, frame.putObject("billing"));
-        send(frame);
+        send(frame, false);  // the end: queued, not awaited (see FrameSender)
     }
 
     /** {@code {"type":"error","error":{"message","type","param","code"}}}: OpenAI's error body. */
@@ -73,12 +74,12 @@ final class WsSink implements ChunkSink {
         ObjectNode frame = mapper.createObjectNode();
         frame.put("type", "error");
         frame.set("error", mapper.valueToTree(error.toEnvelope().error()));
-        send(frame);
+        send(frame, true);
     }
 
-    private void send(ObjectNode frame) {
+    private void send(ObjectNode frame, boolean await) {
         try {
-            sender.send(mapper.writeValueAsString(frame));
+            sender.send(mapper.writeValueAsString(frame), await);
         } catch (JacksonException e) {
             throw new IllegalStateException("A frame built from a JSON tree could not be written", e);
         }
