@@ -15,6 +15,7 @@ import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
 import nexus.admin.provider.ProviderModelService;
 import nexus.admin.provider.ProviderService;
+import nexus.admin.routes.RouteController;
 import nexus.admin.stats.StatsController;
 import nexus.admin.stats.StatsService;
 import nexus.admin.stats.UsageReportService;
@@ -38,6 +39,7 @@ public final class AdminApp {
                 new UsageReportService(database, clock, config.currency()), mapper);
         var keys = new KeyController(database, clock, config.currency(), mapper);
         var conversations = new ConversationController(new ConversationService(new Conversations(database), mapper));
+        var routes = new RouteController(database, clock, mapper);
         var token = new AdminToken(config.adminToken());
 
         return Javalin.create(javalin -> {
@@ -77,6 +79,12 @@ public final class AdminApp {
             javalin.routes.patch("/keys/{id}/alert-webhook", keys::alertWebhook);
             javalin.routes.post("/keys/{id}/topups", keys::topUp);
             javalin.routes.get("/keys/{id}/topups", keys::topups);
+
+            javalin.routes.get("/routes", routes::list);
+            javalin.routes.post("/routes", routes::create);
+            javalin.routes.get("/routes/{id}", routes::get);
+            javalin.routes.patch("/routes/{id}", routes::update);
+            javalin.routes.delete("/routes/{id}", routes::delete);
 
             javalin.routes.get("/stats/total", stats::total);
             javalin.routes.get("/stats/conversation/{conversation_id}", stats::conversation);

@@ -184,6 +184,11 @@ public final class JsonFields {
         return items;
     }
 
+    /** The field's JSON value as sent, for a nested structure its caller checks; null when left out or null. */
+    public JsonNode node(String field) {
+        return present(field);
+    }
+
     private JsonNode present(String field) {
         JsonNode value = object.get(field);
         return value == null || value.isNull() ? null : value;
