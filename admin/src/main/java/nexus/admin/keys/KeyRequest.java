@@ -18,14 +18,15 @@ import nexus.shared.error.ApiError;
  * {@code null} are in {@code cleared} and switch that limit off. Immutable.
  */
 record KeyRequest(String name, Boolean enabled, List<String> models, Integer rpm, Integer tpm, Long expiresAtMillis,
-                  BigDecimal monthlySpendCap, Set<String> cleared) {
+                  BigDecimal monthlySpendCap, Set<String> cleared, String regionPolicy) {
 
     static final int MAX_NAME_LENGTH = 100;
     static final int MAX_MODELS = 1_000;
     static final int MAX_MODEL_NAME_LENGTH = 200;
     static final long MAX_LIMIT = 1_000_000_000L;
     private static final Set<String> FIELDS = Set.of("name", "enabled", "models", "rpm", "tpm", "expires_at",
-            "monthly_spend_cap_usd");
+            "monthly_spend_cap_usd", "region_policy");
+    static final Set<String> REGION_POLICIES = Set.of("any", "cn-only", "overseas-only");
     private static final List<String> CLEARABLE = List.of("rpm", "tpm", "expires_at", "monthly_spend_cap_usd");
 
     static KeyRequest parse(ObjectMapper mapper, byte[] body) {
@@ -44,7 +45,16 @@ record KeyRequest(String name, Boolean enabled, List<String> models, Integer rpm
                 models == null ? null : List.copyOf(new LinkedHashSet<>(models)),
                 limit(fields, "rpm"), limit(fields, "tpm"), expiry(fields.text("expires_at")),
                 fields.money("monthly_spend_cap_usd"),
-                Set.copyOf(CLEARABLE.stream().filter(fields::sentAsNull).toList()));
+                Set.copyOf(CLEARABLE.stream().filter(fields::sentAsNull).toList()),
+                regionPolicy(fields.text("region_policy")));
+    }
+
+    private static String regionPolicy(String value) {
+        if (value != null && !REGION_POLICIES.contains(value)) {
+            throw ApiError.invalidRequest("'region_policy' must be one of: any, cn-only, overseas-only.",
+                    "region_policy");
+        }
+        return value;
     }
 
     private static Integer limit(JsonFields fields, String field) {

@@ -57,7 +57,7 @@ final class KeyService {
                 request.cleared().contains("rpm") ? null : request.rpm() == null ? DEFAULT_RPM : request.rpm(),
                 request.tpm(), request.expiresAtMillis(), false,
                 request.monthlySpendCap() == null ? null : Money.toNanos(request.monthlySpendCap()), "", "", null,
-                now, now);
+                now, now, request.regionPolicy() == null ? ApiKey.ANY_REGION : request.regionPolicy());
         return database.inTransaction(handle -> {
             long id = handle.attach(ApiKeyDao.class).insert(key);
             return new IssuedKey(fullKey, view(handle, find(handle, id)));
@@ -75,7 +75,7 @@ final class KeyService {
                         request.monthlySpendCap() == null ? null : Money.toNanos(request.monthlySpendCap()),
                         current.monthlySpendCapNanos()),
                 current.alertWebhookUrl(), current.alertWebhookSecret(), null, current.createdAtMillis(),
-                clock.millis()));
+                clock.millis(), request.regionPolicy() == null ? current.regionPolicy() : request.regionPolicy()));
     }
 
     /** Sets this month's spending cap, or removes it when null. */

@@ -13,7 +13,7 @@ import nexus.shared.money.Money;
  */
 record KeyView(long id, String name, String prefix, boolean enabled, List<String> models, Integer rpm, Integer tpm,
                String expiresAt, boolean expired, String monthlySpendCapUsd, boolean metered, String balance,
-               String currency, String alertWebhook, String createdAt, String updatedAt) {
+               String currency, String alertWebhook, String createdAt, String updatedAt, String regionPolicy) {
 
     static KeyView of(ApiKey key, long balanceNanos, String currency, long nowMillis) {
         Long expires = key.expiresAtMillis();
@@ -21,7 +21,7 @@ record KeyView(long id, String name, String prefix, boolean enabled, List<String
                 key.tpm(), expires == null ? null : Timestamps.iso(expires), expires != null && expires <= nowMillis,
                 key.monthlySpendCapNanos() == null ? null : Money.format(key.monthlySpendCapNanos()), key.metered(),
                 key.metered() ? Money.format(balanceNanos) : null, currency, origin(key.alertWebhookUrl()),
-                Timestamps.iso(key.createdAtMillis()), Timestamps.iso(key.updatedAtMillis()));
+                Timestamps.iso(key.createdAtMillis()), Timestamps.iso(key.updatedAtMillis()), key.regionPolicy());
     }
 
     private static String origin(String url) {

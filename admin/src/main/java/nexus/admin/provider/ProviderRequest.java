@@ -9,10 +9,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * JSON type has been checked yet. Immutable.
  */
 public record ProviderRequest(String name, String kind, String serverUrl, String serverKey, String personalizedKey,
-                              String description, Boolean enabled, String httpProxy, String responses) {
+                              String description, Boolean enabled, String httpProxy, String responses,
+                              String region) {
 
     static final Set<String> FIELDS = Set.of("name", "kind", "server_url", "server_key", "personalized_key",
-            "description", "enabled", "http_proxy", "responses");
+            "description", "enabled", "http_proxy", "responses", "region");
 
     /** Reads a request body; throws a 400 ApiError naming the field that is wrong. */
     public static ProviderRequest parse(ObjectMapper mapper, byte[] body) {
@@ -26,7 +27,8 @@ public record ProviderRequest(String name, String kind, String serverUrl, String
                 fields.multilineText("description", JsonFields.MAX_DESCRIPTION_LENGTH),
                 fields.bool("enabled"),
                 fields.text("http_proxy"),
-                fields.text("responses"));
+                fields.text("responses"),
+                fields.text("region"));
     }
 
     @Override

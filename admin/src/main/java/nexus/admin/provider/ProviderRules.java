@@ -3,6 +3,7 @@ package nexus.admin.provider;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
+import java.util.Set;
 
 import nexus.shared.db.MockSettings;
 import nexus.shared.db.NewProvider;
@@ -19,6 +20,7 @@ final class ProviderRules {
     static final int MAX_NAME_LENGTH = 200;
     static final int MAX_KEY_LENGTH = 200;
     static final int MAX_URL_LENGTH = 2_000;
+    static final Set<String> REGIONS = Set.of("", "cn", "overseas");
 
     private ProviderRules() {}
 
@@ -33,7 +35,8 @@ final class ProviderRules {
                 orDefault(request.description(), ""),
                 request.enabled() == null ? Boolean.TRUE : request.enabled(),
                 orDefault(request.httpProxy(), ""),
-                orDefault(request.responses(), ResponsesMode.AUTO.wireName()));
+                orDefault(request.responses(), ResponsesMode.AUTO.wireName()),
+                orDefault(request.region(), ""));
     }
 
     /** An update's fields over the stored provider; the masked secrets a GET showed stand for the real ones. */
@@ -55,7 +58,8 @@ final class ProviderRules {
                 orDefault(request.description(), current.description()),
                 request.enabled() == null ? current.enabled() : request.enabled(),
                 httpProxy,
-                orDefault(request.responses(), current.responses().wireName()));
+                orDefault(request.responses(), current.responses().wireName()),
+                orDefault(request.region(), current.region()));
     }
 
     /** Checks and normalizes a complete provider; throws a 400 ApiError naming the first wrong field. */
@@ -77,7 +81,16 @@ final class ProviderRules {
         }
         return new NewProvider(name, kind, serverUrl, provider.serverKey().strip(), personalizedKey,
                 provider.description(), provider.enabled(), createdAtMillis, httpProxy(kind, provider.httpProxy()),
-                responses(kind, provider.responses()));
+                responses(kind, provider.responses()), region(provider.region()));
+    }
+
+    /** cn, overseas, or empty for a provider that serves both. */
+    private static String region(String value) {
+        if (!REGIONS.contains(value)) {
+            throw ApiError.invalidRequest("'region' must be \"cn\", \"overseas\", or \"\" for a provider that serves"
+                    + " both.", "region");
+        }
+        return value;
     }
 
     /** Auto or translate for any kind; native only for openai, the one kind whose server may speak it. */

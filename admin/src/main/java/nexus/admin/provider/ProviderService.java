@@ -63,6 +63,6 @@ public final class ProviderService {
     private static Provider stored(long id, NewProvider provider) {
         return new Provider(id, provider.name(), provider.kind(), provider.serverUrl(), provider.serverKey(),
                 provider.personalizedKey(), provider.description(), provider.enabled(), provider.createdAtMillis(),
-                provider.httpProxy(), provider.responses());
+                provider.httpProxy(), provider.responses(), provider.region());
     }
 }

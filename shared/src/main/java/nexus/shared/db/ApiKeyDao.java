@@ -15,7 +15,7 @@ public interface ApiKeyDao {
 
     String COLUMNS = "id, name, key_hash, key_prefix, enabled, models, rpm, tpm, expires_at_millis, metered,"
             + " monthly_spend_cap_nanos, alert_webhook_url, alert_webhook_secret, revoked_at_millis, created_at_millis,"
-            + " updated_at_millis";
+            + " updated_at_millis, region_policy";
 
     /** Keys not revoked, oldest first. */
     @SqlQuery("SELECT " + COLUMNS + " FROM api_key WHERE revoked_at_millis IS NULL ORDER BY id")
@@ -26,9 +26,9 @@ public interface ApiKeyDao {
 
     @SqlUpdate("INSERT INTO api_key (name, key_hash, key_prefix, enabled, models, rpm, tpm, expires_at_millis,"
             + " metered, monthly_spend_cap_nanos, alert_webhook_url, alert_webhook_secret, created_at_millis,"
-            + " updated_at_millis) VALUES (:name, :keyHash, :keyPrefix, :enabled, :models, :rpm, :tpm,"
+            + " updated_at_millis, region_policy) VALUES (:name, :keyHash, :keyPrefix, :enabled, :models, :rpm, :tpm,"
             + " :expiresAtMillis, :metered, :monthlySpendCapNanos, :alertWebhookUrl, :alertWebhookSecret,"
-            + " :createdAtMillis, :updatedAtMillis)")
+            + " :createdAtMillis, :updatedAtMillis, :regionPolicy)")
     @GetGeneratedKeys("id")
     long insert(@BindMethods ApiKey key);
 
@@ -36,7 +36,8 @@ public interface ApiKeyDao {
     @SqlUpdate("UPDATE api_key SET name = :name, key_hash = :keyHash, key_prefix = :keyPrefix, enabled = :enabled,"
             + " models = :models, rpm = :rpm, tpm = :tpm, expires_at_millis = :expiresAtMillis, metered = :metered,"
             + " monthly_spend_cap_nanos = :monthlySpendCapNanos, alert_webhook_url = :alertWebhookUrl,"
-            + " alert_webhook_secret = :alertWebhookSecret, updated_at_millis = :updatedAtMillis"
+            + " alert_webhook_secret = :alertWebhookSecret, updated_at_millis = :updatedAtMillis,"
+            + " region_policy = :regionPolicy"
             + " WHERE id = :id AND revoked_at_millis IS NULL")
     boolean update(@BindMethods ApiKey key);
 

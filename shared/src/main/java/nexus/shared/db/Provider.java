@@ -4,14 +4,23 @@ import org.jdbi.v3.core.mapper.reflect.JdbiConstructor;
 
 /**
  * One row of {@code provider}. The server key and the outbound proxy's credentials are secrets: {@link #toString()}
- * masks them, and the database holds them encrypted. {@code httpProxy} is empty for a direct connection.
+ * masks them, and the database holds them encrypted. {@code httpProxy} is empty for a direct connection; {@code region}
+ * is {@code cn}, {@code overseas}, or empty for a provider that serves both.
  */
 public record Provider(long id, String name, ProviderKind kind, String serverUrl, @Encrypted String serverKey,
                        String personalizedKey, String description, boolean enabled, long createdAtMillis,
-                       @Encrypted String httpProxy, ResponsesMode responses) {
+                       @Encrypted String httpProxy, ResponsesMode responses, String region) {
 
     @JdbiConstructor
     public Provider {}
+
+    /** A provider that serves both regions. */
+    public Provider(long id, String name, ProviderKind kind, String serverUrl, String serverKey, String personalizedKey,
+                    String description, boolean enabled, long createdAtMillis, String httpProxy,
+                    ResponsesMode responses) {
+        this(id, name, kind, serverUrl, serverKey, personalizedKey, description, enabled, createdAtMillis, httpProxy,
+                responses, "");
+    }
 
     /** A provider whose Responses API mode is {@link ResponsesMode#AUTO}. */
     public Provider(long id, String name, ProviderKind kind, String serverUrl, String serverKey, String personalizedKey,

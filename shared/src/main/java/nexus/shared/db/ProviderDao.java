@@ -14,7 +14,7 @@ import org.jdbi.v3.sqlobject.statement.SqlUpdate;
 public interface ProviderDao {
 
     String COLUMNS = "id, name, kind, server_url, server_key, personalized_key, description, enabled, created_at_millis,"
-            + " http_proxy, responses";
+            + " http_proxy, responses, region";
 
     @SqlQuery("SELECT " + COLUMNS + " FROM provider ORDER BY id")
     List<Provider> listAll();
@@ -26,14 +26,14 @@ public interface ProviderDao {
     Optional<Provider> findById(long id);
 
     @SqlUpdate("INSERT INTO provider (name, kind, server_url, server_key, personalized_key, description, enabled,"
-            + " created_at_millis, http_proxy, responses) VALUES (:name, :kind, :serverUrl, :serverKey, :personalizedKey,"
-            + " :description, :enabled, :createdAtMillis, :httpProxy, :responses)")
+            + " created_at_millis, http_proxy, responses, region) VALUES (:name, :kind, :serverUrl, :serverKey,"
+            + " :personalizedKey, :description, :enabled, :createdAtMillis, :httpProxy, :responses, :region)")
     @GetGeneratedKeys("id")
     long insert(@BindMethods NewProvider provider);
 
     @SqlUpdate("UPDATE provider SET name = :name, kind = :kind, server_url = :serverUrl, server_key = :serverKey,"
             + " personalized_key = :personalizedKey, description = :description, enabled = :enabled, http_proxy = :httpProxy,"
-            + " responses = :responses WHERE id = :id")
+            + " responses = :responses, region = :region WHERE id = :id")
     boolean update(@BindMethods Provider provider);
 
     @SqlUpdate("DELETE FROM provider WHERE id = :id")
