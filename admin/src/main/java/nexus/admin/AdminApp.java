@@ -10,6 +10,7 @@ import nexus.admin.alerts.AlertController;
 import nexus.admin.alerts.AlertService;
 import nexus.admin.conversation.ConversationController;
 import nexus.admin.conversation.ConversationService;
+import nexus.admin.health.UpstreamHealthController;
 import nexus.admin.keys.KeyController;
 import nexus.admin.provider.ProviderController;
 import nexus.admin.provider.ProviderModelController;
@@ -85,6 +86,8 @@ public final class AdminApp {
             javalin.routes.get("/routes/{id}", routes::get);
             javalin.routes.patch("/routes/{id}", routes::update);
             javalin.routes.delete("/routes/{id}", routes::delete);
+
+            javalin.routes.get("/health/upstreams", new UpstreamHealthController(database, mapper)::list);
 
             javalin.routes.get("/stats/total", stats::total);
             javalin.routes.get("/stats/conversation/{conversation_id}", stats::conversation);
