@@ -10,6 +10,7 @@ import nexus.admin.alerts.AlertController;
 import nexus.admin.alerts.AlertService;
 import nexus.admin.conversation.ConversationController;
 import nexus.admin.conversation.ConversationService;
+import nexus.admin.feedback.FeedbackController;
 import nexus.admin.health.UpstreamHealthController;
 import nexus.admin.keys.KeyController;
 import nexus.admin.provider.ProviderController;
@@ -41,6 +42,7 @@ public final class AdminApp {
         var keys = new KeyController(database, clock, config.currency(), mapper);
         var conversations = new ConversationController(new ConversationService(new Conversations(database), mapper));
         var routes = new RouteController(database, clock, mapper);
+        var feedback = new FeedbackController(database, clock, mapper);
         var token = new AdminToken(config.adminToken());
 
         return Javalin.create(javalin -> {
@@ -87,6 +89,8 @@ public final class AdminApp {
             javalin.routes.patch("/routes/{id}", routes::update);
             javalin.routes.delete("/routes/{id}", routes::delete);
 
+            javalin.routes.get("/feedback", feedback::list);
+            javalin.routes.get("/feedback/summary", feedback::summary);
             javalin.routes.get("/health/upstreams", new UpstreamHealthController(database, mapper)::list);
 
             javalin.routes.get("/stats/total", stats::total);
