@@ -88,6 +88,7 @@ public final class AdminApp {
             javalin.routes.get("/routes/{id}", routes::get);
             javalin.routes.patch("/routes/{id}", routes::update);
             javalin.routes.delete("/routes/{id}", routes::delete);
+            javalin.routes.get("/routes/{id}/leaderboard", routes::leaderboard);
 
             javalin.routes.get("/feedback", feedback::list);
             javalin.routes.get("/feedback/summary", feedback::summary);

@@ -15,10 +15,12 @@ public final class RouteController {
     private static final String ID = "id";
 
     private final RouteService routes;
+    private final LeaderboardService leaderboards;
     private final ObjectMapper mapper;
 
     public RouteController(Database database, Clock clock, ObjectMapper mapper) {
         this.routes = new RouteService(database, clock);
+        this.leaderboards = new LeaderboardService(database, clock);
         this.mapper = mapper;
     }
 
@@ -37,6 +39,10 @@ public final class RouteController {
     public void update(Context ctx) {
         long id = PathIds.positive(ctx, ID);
         ctx.json(routes.update(id, RouteRequest.parse(mapper, ctx.bodyAsBytes())));
+    }
+
+    public void leaderboard(Context ctx) {
+        ctx.json(leaderboards.of(PathIds.positive(ctx, ID)));
     }
 
     public void delete(Context ctx) {
