@@ -122,6 +122,23 @@ class RoutesApiTest {
     }
 
     @Test
+    void a_model_may_not_take_a_routes_name_either() {
+        long route = admin.post("/routes", "{\"name\":\"fast\",\"targets\":[" + target(openAi, "gpt-4o") + "]}")
+                .expect(201).path("id").longValue();
+        long model = admin.modelRows(deepSeek).getFirst().id();
+
+        AdminServer.Reply created = admin.post("/provider_models", "{\"provider_id\":" + deepSeek
+                + ",\"model_name\":\"fast\"}");
+        AdminServer.Reply renamed = admin.put("/provider_models/" + model, "{\"model_name\":\"fast\"}");
+
+        for (AdminServer.Reply reply : List.of(created, renamed)) {
+            assertThat(reply.failure()).isEqualTo(new Failure(409, "invalid_request_error", "conflict", "model_name"));
+            assertThat(reply.message()).contains("route " + route);
+        }
+        assertThat(admin.modelRows(deepSeek)).extracting(row -> row.modelName()).containsExactly("deepseek-chat");
+    }
+
+    @Test
     void invalid_input_is_a_400_naming_the_field_and_writes_nothing() {
         admin.createModel(openAi, "text-embedding-3-small");
         admin.post("/provider_models", "{\"provider_id\":" + openAi + ",\"model_name\":\"emb\",\"type\":\"embedding\"}")

@@ -10,6 +10,7 @@ import nexus.shared.db.NewProviderModel;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderModel;
 import nexus.shared.db.ProviderModelDao;
+import nexus.shared.db.RouteDao;
 import nexus.shared.error.ApiError;
 import nexus.shared.error.ErrorCode;
 
@@ -54,6 +55,7 @@ public final class ProviderModelService {
         return database.inTransaction(handle -> {
             ProviderModelDao dao = handle.attach(ProviderModelDao.class);
             checkFree(handle.attach(ProviderDao.class), dao, providerId, modelName, null);
+            checkNotARoute(handle.attach(RouteDao.class), modelName);
             var model = new NewProviderModel(providerId, modelName, description, enabled, clock.millis(), type, prices,
                     maxOutputTokens);
             long id = dao.insert(model);
@@ -74,6 +76,7 @@ public final class ProviderModelService {
             long providerId = request.providerId() == null ? current.providerId() : request.providerId();
             String modelName = requestedName == null ? current.modelName() : requestedName;
             checkFree(handle.attach(ProviderDao.class), dao, providerId, modelName, modelId);
+            checkNotARoute(handle.attach(RouteDao.class), modelName);
             var changed = new ProviderModel(modelId, providerId, modelName,
                     request.description() == null ? current.description() : request.description(),
                     request.enabled() == null ? current.enabled() : request.enabled(),
@@ -110,6 +113,14 @@ public final class ProviderModelService {
                     throw ApiError.conflict("Provider " + providerId + " already has a model named '" + modelName
                             + "' (id " + existing.id() + ").", "model_name");
                 });
+    }
+
+    /** A route's name is what clients send as a model: a model of the same name would be ambiguous. */
+    private static void checkNotARoute(RouteDao routes, String modelName) {
+        routes.findByName(modelName).ifPresent(route -> {
+            throw ApiError.conflict("'" + modelName + "' is the name of route " + route.id() + "; a model must have a"
+                    + " name no route has.", "model_name");
+        });
     }
 
     /** A {@code currency} sent back from a GET is fine; another one would misprice the model. */
