@@ -96,21 +96,23 @@ class GenerationIdsTest {
     }
 
     @Test
-    void embeddings_legacy_completions_and_messages_carry_the_header_of_their_usage_rows() throws Exception {
+    void embeddings_legacy_completions_messages_and_responses_carry_the_header_of_their_usage_rows() throws Exception {
         gateway.proxy().addModel(gateway.providerId(), "text-embedding-3-small", ModelType.EMBEDDING);
         gateway.upstream().enqueue(OpenAiReplies.json("{\"object\":\"list\",\"data\":[{\"object\":\"embedding\","
                 + "\"index\":0,\"embedding\":[0.1]}],\"model\":\"text-embedding-3-small\"}"));
-        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 3, 1)));
-        gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 3, 1)));
+        for (int answer = 0; answer < 3; answer++) {
+            gateway.upstream().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "hi", 3, 1)));
+        }
 
         List<String> ids = List.of(
                 idOf("/v1/embeddings", "{\"model\":\"text-embedding-3-small\",\"input\":\"hello\"}"),
                 idOf("/v1/completions", "{\"model\":\"gpt-4\",\"prompt\":\"Say hi\"}"),
                 idOf("/v1/messages", "{\"model\":\"gpt-4\",\"max_tokens\":10,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"));
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"),
+                idOf("/v1/responses", "{\"model\":\"gpt-4\",\"input\":\"hi\"}"));
 
         assertThat(ids).allSatisfy(id -> assertThat(id).startsWith("req_"));
-        assertThat(gateway.proxy().awaitUsageRows(3)).extracting(row -> row.requestId())
+        assertThat(gateway.proxy().awaitUsageRows(4)).extracting(row -> row.requestId())
                 .containsExactlyInAnyOrderElementsOf(ids);
     }
 
