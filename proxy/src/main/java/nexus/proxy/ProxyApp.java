@@ -28,6 +28,8 @@ import nexus.proxy.conversations.ConversationItems;
 import nexus.proxy.endpoints.Endpoint;
 import nexus.proxy.endpoints.EndpointHandler;
 import nexus.proxy.endpoints.EndpointService;
+import nexus.proxy.feedback.FeedbackHandler;
+import nexus.proxy.feedback.FeedbackService;
 import nexus.proxy.limits.RateLimits;
 import nexus.proxy.messages.LegacyFiles;
 import nexus.proxy.messages.MessageStore;
@@ -115,6 +117,8 @@ public final class ProxyApp implements AutoCloseable {
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
         var videos = new VideosHandler(routing, videoService, mapper, clock, bodies);
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
+        var feedback = guard.apply(new FeedbackHandler(routing, new FeedbackService(database, usage, clock, mapper),
+                mapper, bodies));
         var conversationApi = ConversationApi.create(routing, bodies, conversationStore, mapper, clock);
         var conversations = conversationApi.conversations();
         var items = conversationApi.items();
@@ -170,6 +174,8 @@ public final class ProxyApp implements AutoCloseable {
             javalin.routes.post("/api/proxy/images/generate", images);
             javalin.routes.post("/v1/completions", legacyCompletions);
             javalin.routes.post("/completions", legacyCompletions);
+            javalin.routes.post("/v1/feedback", feedback);
+            javalin.routes.post("/feedback", feedback);
             javalin.jetty.modifyServletContextHandler(chatSocket::install);  // WebSocket /ws/chat, ahead of the routes
             javalin.routes.post("/v1/videos", guard.apply(videos::create));
             javalin.routes.get("/v1/videos/{id}", guard.apply(videos::retrieve));

@@ -61,6 +61,7 @@ final class ProxyErrors {
             ctx.header("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
         error.headers().forEach(ctx::header);
+        ctx.res().setHeader(GenerationIds.HEADER, null);  // no generation answered
         boolean anthropic = AnthropicErrors.speakAnthropic(ctx.path(), ctx.header(AnthropicErrors.VERSION_HEADER));
         ctx.status(error.status()).json(anthropic ? AnthropicErrors.envelope(error) : error.toEnvelope());
     }

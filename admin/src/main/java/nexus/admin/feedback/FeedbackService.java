@@ -13,8 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import nexus.shared.db.Database;
+import nexus.shared.db.Feedback;
 import nexus.shared.db.FeedbackReportDao;
-import nexus.shared.db.RatedGeneration;
 
 /** Lists ratings of generations and sums them up by model, route and tag; knows nothing of HTTP. Thread-safe. */
 final class FeedbackService {
@@ -50,9 +50,9 @@ final class FeedbackService {
     }
 
     /** Counts per tag, the most used first (then by name); a tag given twice on one rating counts once. */
-    private List<FeedbackSummaryView.TagLine> byTag(List<RatedGeneration> rows) {
+    private List<FeedbackSummaryView.TagLine> byTag(List<Feedback> rows) {
         Map<String, long[]> counts = new TreeMap<>();
-        for (RatedGeneration row : rows) {
+        for (Feedback row : rows) {
             for (String tag : tags(row).stream().distinct().toList()) {
                 counts.computeIfAbsent(tag, name -> new long[2])[row.rating() > 0 ? 0 : 1]++;
             }
@@ -65,7 +65,7 @@ final class FeedbackService {
     }
 
     /** The stored tags; text that is not a JSON array of strings (the proxy writes it) reads as no tags. */
-    private List<String> tags(RatedGeneration row) {
+    private List<String> tags(Feedback row) {
         List<String> tags = new ArrayList<>();
         try {
             JsonNode array = mapper.readTree(row.tags());

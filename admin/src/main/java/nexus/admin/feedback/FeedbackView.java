@@ -3,7 +3,7 @@ package nexus.admin.feedback;
 import java.util.List;
 
 import nexus.admin.provider.Timestamps;
-import nexus.shared.db.RatedGeneration;
+import nexus.shared.db.Feedback;
 
 /**
  * One rating as the admin API lists it: {@code owner} is {@code key:<id>} for an issued key and
@@ -12,7 +12,7 @@ import nexus.shared.db.RatedGeneration;
 record FeedbackView(String generationId, int rating, String comment, List<String> tags, String route, long providerId,
                     String model, String owner, String createdAt, String updatedAt) {
 
-    static FeedbackView of(RatedGeneration row, List<String> tags) {
+    static FeedbackView of(Feedback row, List<String> tags) {
         return new FeedbackView(row.generationId(), row.rating(), row.comment(), tags, row.route(), row.providerId(),
                 row.model(), row.owner(), Timestamps.iso(row.createdAtMillis()), Timestamps.iso(row.updatedAtMillis()));
     }

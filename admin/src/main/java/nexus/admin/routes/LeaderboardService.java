@@ -9,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 import nexus.shared.db.Database;
+import nexus.shared.db.Feedback;
 import nexus.shared.db.FeedbackReportDao;
 import nexus.shared.db.Provider;
 import nexus.shared.db.ProviderDao;
-import nexus.shared.db.RatedGeneration;
 import nexus.shared.db.Route;
 import nexus.shared.db.RouteDao;
 import nexus.shared.db.RouteTarget;
@@ -44,7 +44,7 @@ final class LeaderboardService {
             long[] up = new long[targets.size()];
             long[] down = new long[targets.size()];
             Elo elo = new Elo(targets.size());
-            for (RatedGeneration rating : handle.attach(FeedbackReportDao.class).ofRoute(route.name())) {
+            for (Feedback rating : handle.attach(FeedbackReportDao.class).ofRoute(route.name())) {
                 Integer index = indexes.get(key(rating.providerId(), rating.model()));
                 if (index != null) {  // a target since removed from the route has no place in its ranking
                     (rating.rating() > 0 ? up : down)[index]++;

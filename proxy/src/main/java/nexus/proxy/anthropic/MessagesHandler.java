@@ -9,6 +9,7 @@ import io.javalin.http.Handler;
 import io.javalin.http.Header;
 
 import nexus.proxy.BodyReader;
+import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
 import nexus.proxy.RequestIds;
 import nexus.proxy.billing.Billing;
@@ -72,6 +73,7 @@ public final class MessagesHandler implements Handler {
 
     private void relay(Context ctx, MessagesCall call) {
         call.admission().serve(ctx::header, () -> {
+            GenerationIds.mark(ctx, call.requestId());
             if (call.request().stream()) {
                 relay.stream(call, ctx.res());
             } else {
@@ -88,6 +90,7 @@ public final class MessagesHandler implements Handler {
                 incoming.admitChat(target, translated), incoming.caller().owner(), incoming.conversationNamed());
         String messageId = "msg_" + incoming.requestId().substring(incoming.requestId().indexOf('_') + 1);
         call.admission().serve(ctx::header, () -> {
+            GenerationIds.mark(ctx, call.requestId());
             if (request.stream()) {
                 chat.stream(call, new AnthropicSseSink(ctx.res(),
                         new ChunksToEvents(mapper, messageId, target.model(), request.stopSequences())));

@@ -12,6 +12,7 @@ import io.javalin.http.Handler;
 import jakarta.servlet.http.HttpServletResponse;
 
 import nexus.proxy.BodyReader;
+import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
 import nexus.proxy.billing.Charge;
 import nexus.proxy.routing.RoutingTable;
@@ -49,10 +50,13 @@ public final class ChatCompletionsHandler implements Handler {
                 incoming.caller().owner(), incoming.conversationNamed());
 
         call.admission().serve(ctx::header, () -> {
+            GenerationIds.mark(ctx, call.requestId());
             if (request.stream()) {
                 chat.stream(call, new SseSink(ctx.res(), mapper));
             } else {
-                writeWhole(ctx.res(), billed(ctx, chat.complete(call), call.admission().charge()));
+                Completion completion = chat.complete(call);
+                writeWhole(ctx.res(), NexusObject.appended(billed(ctx, completion, call.admission().charge()),
+                        completion.json(), call.requestId(), null, mapper));
             }
         });
     }

@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 import nexus.proxy.BodyReader;
+import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
 import nexus.proxy.billing.Admission;
 import nexus.proxy.billing.Billing;
@@ -43,6 +44,7 @@ public final class EndpointHandler implements Handler {
         EndpointCall call = new EndpointCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
                 target, request, incoming.startNanos(), incoming.startMillis(), admit(incoming, target, request));
         call.admission().serve(ctx::header, () -> {
+            GenerationIds.mark(ctx, call.requestId());
             if (request.stream()) {
                 service.stream(call, new SseSink(ctx.res(), mapper));
             } else {

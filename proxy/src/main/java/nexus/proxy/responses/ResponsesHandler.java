@@ -10,6 +10,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 import nexus.proxy.BodyReader;
+import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
 import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCall;
@@ -67,6 +68,7 @@ public final class ResponsesHandler implements Handler {
                     incoming.admit(target, () -> incoming.body().length,
                             Billing.maxOutputTokens(request.body(), target), 0, 0), turn);
             call.admission().serve(ctx::header, () -> {
+                GenerationIds.mark(ctx, call.requestId());
                 if (request.stream()) {
                     relay.stream(call, ctx.res());
                 } else {
@@ -95,6 +97,7 @@ public final class ResponsesHandler implements Handler {
         ObjectNode response = ResponseObjects.started(request, ResponseObjects.responseId(incoming.requestId()),
                 incoming.startMillis() / 1000, target.model(), mapper);
         call.admission().serve(ctx::header, () -> {
+            GenerationIds.mark(ctx, call.requestId());
             if (request.stream()) {
                 chat.stream(call, new ResponsesSseSink(ctx.res(), new ChunksToEvents(mapper, response),
                         finished -> keep(owner, request, turn, finished.response())));

@@ -4,9 +4,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -27,7 +31,7 @@ import nexus.shared.error.ApiError;
  * connection, gathers the rows that arrive within {@link #GATHER_MILLIS} of the first and inserts them in one
  * transaction, then writes their access log lines and runs the after-write action. A batch that fails is tried again
  * on a new connection (the failed one may be in any state); a row already stored is skipped, so none is stored twice.
- * {@link #close()} writes what is still queued. Thread-safe.
+ * {@link #close()} writes what is still queued; {@link #awaitWritten} waits for what is queued so far. Thread-safe.
  */
 public final class UsageRecorder implements AutoCloseable {
 
@@ -36,12 +40,15 @@ public final class UsageRecorder implements AutoCloseable {
     static final long GATHER_MILLIS = 50;
     private static final int WRITE_ATTEMPTS = 5;
     private static final long RETRY_PAUSE_MILLIS = 100;
-    private static final Usage STOP = new Usage(0, "", "", 0, "", "", "", "", false, 0, 0, 0, null, 0, false, null, 0,
-            null, 0, 0, 0, 0, null, 0, false);
+    private static final String MARK_PREFIX = "mark:";  // never a request id's start (see RequestIds)
+    private static final Usage STOP = placeholder("");
 
     private final Database database;
     private final Runnable afterWrite;
     private final BlockingQueue<Usage> queue = new LinkedBlockingQueue<>();
+    /** Marks queued by {@link #awaitWritten}, by their request ids; a mark is never written. */
+    private final Map<String, CountDownLatch> marks = new ConcurrentHashMap<>();
+    private final AtomicLong markCount = new AtomicLong();
     private final Thread writer;
     private volatile boolean closed;
     private Handle connection;  // the writer thread's, opened when first needed and again after a failure
@@ -111,10 +118,12 @@ public final class UsageRecorder implements AutoCloseable {
                 }
                 queue.drainTo(batch);
                 stop = batch.remove(STOP);
+                List<CountDownLatch> reached = takeMarks(batch);
                 if (!batch.isEmpty()) {
                     write(this::insertOnHeldConnection, batch);
                     runAfterWrite();
                 }
+                reached.forEach(CountDownLatch::countDown);
                 batch.clear();
             }
         } catch (InterruptedException e) {
@@ -122,6 +131,47 @@ public final class UsageRecorder implements AutoCloseable {
         } finally {
             discardConnection();
         }
+    }
+
+    /**
+     * Waits until every row queued before this call has been written (or given up on after its attempts), at most
+     * {@code timeout}; false when the time ran out. Nothing is waited for after {@link #close}, which wrote them all.
+     */
+    public boolean awaitWritten(Duration timeout) throws InterruptedException {
+        if (closed) {
+            return true;
+        }
+        String markId = MARK_PREFIX + markCount.incrementAndGet();
+        CountDownLatch written = new CountDownLatch(1);
+        marks.put(markId, written);
+        queue.add(placeholder(markId));  // rows are written in queue order: once past the mark, all before it are
+        try {
+            return written.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            marks.remove(markId);
+        }
+    }
+
+    /** Takes the marks out of a batch (also those whose waiter gave up); answers the latches of those still awaited. */
+    private List<CountDownLatch> takeMarks(List<Usage> batch) {
+        List<CountDownLatch> reached = new ArrayList<>();
+        batch.removeIf(row -> {
+            if (!row.requestId().startsWith(MARK_PREFIX)) {
+                return false;
+            }
+            CountDownLatch latch = marks.get(row.requestId());
+            if (latch != null) {
+                reached.add(latch);
+            }
+            return true;
+        });
+        return reached;
+    }
+
+    /** A queued row that is never written: the writer's stop, or a mark. */
+    private static Usage placeholder(String requestId) {
+        return new Usage(0, requestId, "", 0, "", "", "", "", false, 0, 0, 0, null, 0, false, null, 0, null, 0, 0, 0, 0,
+                null, 0, false);
     }
 
     private void insertOnHeldConnection(List<Usage> rows) throws SQLException {

@@ -50,7 +50,10 @@ final class WsSink implements ChunkSink {
     public void flush() {
     }
 
-    /** {@code {"type":"done","id","request_id","conversation_id","usage":{…},"usage_source","billing":{…}}}. */
+    /**
+     * {@code {"type":"done","id","request_id","generation_id","conversation_id","usage":{…},"usage_source",
+     * "billing":{…}}}; {@code generation_id} is what {@code POST /v1/feedback} rates.
+     */
     @Override
     public void done(StreamSummary summary) {
         TokenUsage used = summary.usage();
@@ -58,6 +61,7 @@ final class WsSink implements ChunkSink {
         frame.put("type", "done");
         frame.put("id", summary.completionId());
         frame.put("request_id", summary.requestId());
+        frame.put("generation_id", summary.requestId());
         frame.put("conversation_id", summary.conversationId());
         ObjectNode usage = frame.putObject("usage");
         usage.put("prompt_tokens", used.promptTokens());

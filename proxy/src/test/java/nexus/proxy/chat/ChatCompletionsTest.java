@@ -39,7 +39,7 @@ class ChatCompletionsTest {
     final ProxyWithUpstream gateway = new ProxyWithUpstream();
 
     @Test
-    void the_upstream_answer_is_relayed_byte_for_byte_with_status_200_and_request_headers() throws Exception {
+    void the_upstream_answer_is_relayed_byte_for_byte_but_the_nexus_object_with_status_200_and_request_headers() throws Exception {
         String answer = "{ \"id\" : \"chatcmpl-9\", \"object\":\"chat.completion\", \"created\":1700000000,"
                 + " \"model\":\"gpt-4-0613\", \"system_fingerprint\":\"fp_1\", \"x_vendor_field\":{\"a\":[1,2.50]},"
                 + "\n \"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"你好！\\u00e9\"},"
@@ -50,7 +50,7 @@ class ChatCompletionsTest {
         try (Response response = gateway.chat(HELLO)) {
             assertThat(response.code()).isEqualTo(200);
             assertThat(response.header("Content-Type")).startsWith("application/json");
-            assertThat(response.body().string()).isEqualTo(answer);
+            assertThat(response.body().string()).isEqualTo(withNexus(answer, response));
             assertThat(response.header("X-Request-Id")).startsWith("req_");
             assertThat(response.header("X-Conversation-Id")).isNotBlank();
         }
@@ -242,12 +242,19 @@ class ChatCompletionsTest {
 
         try (Response response = gateway.proxy().execute(gateway.proxy().post("/chat/completions", KEY, HELLO))) {
             assertThat(response.code()).isEqualTo(200);
-            assertThat(response.body().string()).isEqualTo(answer);
+            assertThat(response.body().string()).isEqualTo(withNexus(answer, response));
             assertThat(response.header("X-Request-Id")).isNotBlank();
         }
 
         assertThat(gateway.upstream().takeRequest(5, TimeUnit.SECONDS).getUrl().encodedPath())
                 .isEqualTo("/v1/chat/completions");
         assertThat(gateway.proxy().awaitUsageRows(1).getFirst().status()).isEqualTo(200);
+    }
+
+    /** The upstream's answer as the client gets it: its own bytes with the nexus object before the closing brace. */
+    private static String withNexus(String answer, Response response) {
+        int close = answer.lastIndexOf('}');
+        return answer.substring(0, close) + ",\"nexus\":{\"generation_id\":\""
+                + response.header("X-Nexus-Generation-Id") + "\",\"route\":null}" + answer.substring(close);
     }
 }

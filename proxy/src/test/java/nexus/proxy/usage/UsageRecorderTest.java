@@ -83,6 +83,22 @@ class UsageRecorderTest {
         assertThat(database.dao(UsageDao.class).listAll()).extracting(Usage::requestId).containsExactly("req-1", "req-2");
     }
 
+    @Test
+    void waiting_for_what_is_queued_returns_once_it_is_written_and_the_marks_are_never_rows() throws Exception {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        try (UsageRecorder usage = new UsageRecorder(database, () -> {})) {
+            assertThat(usage.awaitWritten(Duration.ofSeconds(10))).as("nothing queued").isTrue();
+            usage.record(row("req-1"));
+            usage.record(row("req-2"));
+
+            assertThat(usage.awaitWritten(Duration.ofSeconds(10))).isTrue();
+
+            assertThat(database.dao(UsageDao.class).listAll()).extracting(Usage::requestId)
+                    .containsExactly("req-1", "req-2");
+        }
+        assertThat(database.dao(UsageDao.class).listAll()).hasSize(2);
+    }
+
     private static Usage row(String requestId) {
         return new Usage(0, requestId, "key-1", 1, "OpenAI", "gpt-4", "conv-1", "chat.completions", false, 3, 4, 7,
                 UsageSource.REPORTED, 200, false, null, 12, null, 1_700_000_000_000L, 0, 0, 0, null, 0, false);

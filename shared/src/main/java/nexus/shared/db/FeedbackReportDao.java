@@ -9,7 +9,7 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
  * Reads {@code feedback} for the admin's reports; a rating counts at the time it was last given
  * ({@code updated_at_millis}). Thread-safe when obtained from {@link Database#dao(Class)}.
  */
-@RegisterConstructorMapper(RatedGeneration.class)
+@RegisterConstructorMapper(Feedback.class)
 @RegisterConstructorMapper(RatingCount.class)
 public interface FeedbackReportDao {
 
@@ -22,7 +22,7 @@ public interface FeedbackReportDao {
     @SqlQuery("SELECT " + COLUMNS + " FROM feedback WHERE updated_at_millis >= :sinceMillis"
             + " AND (:route IS NULL OR route = :route) AND (:model IS NULL OR model = :model)"
             + " ORDER BY updated_at_millis DESC, generation_id DESC LIMIT :limit")
-    List<RatedGeneration> list(long sinceMillis, String route, String model, int limit);
+    List<Feedback> list(long sinceMillis, String route, String model, int limit);
 
     @SqlQuery("SELECT model AS name, " + COUNTS + " FROM feedback WHERE updated_at_millis >= :sinceMillis"
             + " GROUP BY model ORDER BY model")
@@ -34,9 +34,9 @@ public interface FeedbackReportDao {
 
     /** Every rating given since {@code sinceMillis} that carries tags, for counting by tag. */
     @SqlQuery("SELECT " + COLUMNS + " FROM feedback WHERE updated_at_millis >= :sinceMillis AND tags <> '[]'")
-    List<RatedGeneration> tagged(long sinceMillis);
+    List<Feedback> tagged(long sinceMillis);
 
     /** Every rating of generations a route served, oldest first: the order its ELO replays them in. */
     @SqlQuery("SELECT " + COLUMNS + " FROM feedback WHERE route = :route ORDER BY created_at_millis, generation_id")
-    List<RatedGeneration> ofRoute(String route);
+    List<Feedback> ofRoute(String route);
 }

@@ -44,6 +44,7 @@ class AnthropicProviderTest {
         ObjectNode answer = (ObjectNode) Sse.tree(reply.body());
         assertThat(answer.path("created").asLong()).isBetween(before, Instant.now().getEpochSecond());
         answer.put("created", AnthropicResponsesTest.CREATED);  // the one field the fixture cannot know
+        assertThat(answer.remove("nexus").path("generation_id").asText()).isEqualTo(gateway.onlyRow().requestId());
         assertThat(TranslationCases.asRead(answer)).isEqualTo(TranslationCases.json(fixture, "openai-response.json"));
 
         RecordedRequest sent = gateway.upstream().takeRequest(5, TimeUnit.SECONDS);

@@ -1,0 +1,85 @@
+package nexus.proxy.feedback;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import nexus.proxy.routing.Caller;
+import nexus.proxy.usage.UsageRecorder;
+import nexus.shared.db.Database;
+import nexus.shared.db.Feedback;
+import nexus.shared.db.FeedbackDao;
+import nexus.shared.db.GenerationSource;
+import nexus.shared.error.ApiError;
+
+/**
+ * Stores a key holder's rating of one of its own generations. A generation is found only through its usage row and
+ * only with the key that made it, so an unknown id and another key's read alike (404, same words). Usage rows are
+ * written off the request path, up to about 50 ms after their answer ended: an id not found is looked for again,
+ * each time after every row queued so far is written, for up to {@link #LOOKUP_GRACE}. Thread-safe.
+ */
+public final class FeedbackService {
+
+    /** How long an id not found is looked for, while rows of answers that just ended are being written. */
+    static final Duration LOOKUP_GRACE = Duration.ofSeconds(1);
+
+    private final Database database;
+    private final FeedbackDao feedback;
+    private final UsageRecorder usage;
+    private final Clock clock;
+    private final ObjectMapper mapper;
+
+    public FeedbackService(Database database, UsageRecorder usage, Clock clock, ObjectMapper mapper) {
+        this.database = database;
+        this.feedback = database.dao(FeedbackDao.class);
+        this.usage = usage;
+        this.clock = clock;
+        this.mapper = mapper;
+    }
+
+    /** A stored rating, and whether it replaced an earlier one of the same generation. */
+    public record Rated(Feedback feedback, boolean replaced) {}
+
+    /** Stores the caller's rating of its generation (replacing an earlier one); 404 when the caller made none such. */
+    public Rated rate(Caller caller, FeedbackRequest request) {
+        String id = request.generationId();
+        GenerationSource generation = generation(caller, id)
+                .orElseThrow(() -> ApiError.notFound("A generation of this key with the id '" + id + "' was"));
+        long now = clock.millis();
+        Feedback rating = new Feedback(id, caller.owner(), request.rating(), request.comment(),
+                json(request.tags()), generation.route(), generation.providerId(), generation.model(), now, now);
+        return database.inTransaction(handle -> {
+            FeedbackDao inTransaction = handle.attach(FeedbackDao.class);
+            boolean replaced = inTransaction.find(id).isPresent();
+            inTransaction.upsert(rating);
+            return new Rated(inTransaction.find(id).orElseThrow(), replaced);
+        });
+    }
+
+    private Optional<GenerationSource> generation(Caller caller, String id) {
+        Long keyId = caller.key() == null ? null : caller.key().id();
+        long deadline = System.nanoTime() + LOOKUP_GRACE.toNanos();
+        Optional<GenerationSource> found = feedback.findGeneration(id, caller.apiKey(), keyId);
+        try {
+            while (found.isEmpty() && System.nanoTime() < deadline) {
+                usage.awaitWritten(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+                found = feedback.findGeneration(id, caller.apiKey(), keyId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();  // stopping: answered as not found
+        }
+        return found;
+    }
+
+    private String json(List<String> tags) {
+        try {
+            return mapper.writeValueAsString(tags);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A list of strings could not be written as JSON", e);
+        }
+    }
+}
