@@ -22,6 +22,7 @@ import nexus.proxy.billing.Accounts;
 import nexus.proxy.billing.BalanceHandler;
 import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCompletionsHandler;
+import nexus.proxy.chat.ChatFailover;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.conversations.ConversationApi;
 import nexus.proxy.conversations.ConversationItems;
@@ -35,6 +36,8 @@ import nexus.proxy.responses.ResponseStore;
 import nexus.proxy.responses.ResponsesHandler;
 import nexus.proxy.responses.ResponsesRelay;
 import nexus.proxy.responses.StoredResponsesHandler;
+import nexus.proxy.health.HealthPublisher;
+import nexus.proxy.health.TargetHealth;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamClients;
@@ -70,6 +73,7 @@ public final class ProxyApp implements AutoCloseable {
     private final SpendAlerts alerts;
     private final MessageStore messages;
     private final UpstreamWatchdog watchdog;
+    private final HealthPublisher healthPublisher;
     private final InFlight inFlight = new InFlight();
 
     private ProxyApp(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
@@ -77,8 +81,10 @@ public final class ProxyApp implements AutoCloseable {
         TokenCounter tokens = new TokenCounter();
         this.alerts = new SpendAlerts(database, upstreamHttp, clock, config.currency());
         Accounts accounts = Accounts.load(database, clock, alerts);
+        TargetHealth health = TargetHealth.withDefaults();
         this.routing = new RoutingTable(database, accounts,
-                new Billing(accounts, new RateLimits(), tokens, clock, config.currency()));
+                new Billing(accounts, new RateLimits(), tokens, clock, config.currency()), health);
+        this.healthPublisher = new HealthPublisher(database, health, clock, mapper, routing::current);
         var conversationStore = new Conversations(database);
         this.usage = new UsageRecorder(database, routing::current);
         this.messages = new MessageStore(conversationStore, mapper, clock, config.storeMessages(),
@@ -91,7 +97,8 @@ public final class ProxyApp implements AutoCloseable {
         var bodies = new BodyReader(config.maxRequestBytes(), budget);
         var clientWatch = new ClientWatch(watchdog);
         UnaryOperator<Handler> guard = handler -> inFlight.guard(clientWatch.watching(bodies.releasing(handler)));
-        var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies));
+        var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies,
+                new ChatFailover(ChatFailover.MAX_ATTEMPTS, config.upstreamReadTimeout().toNanos())));
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
         var countTokens = guard.apply(new CountTokensHandler(routing, clients, watchdog, mapper, tokens, clock, bodies));
@@ -200,6 +207,7 @@ public final class ProxyApp implements AutoCloseable {
 
     public ProxyApp start(String host, int port) {
         javalin.start(host, port);
+        healthPublisher.start();
         return this;
     }
 
@@ -215,6 +223,7 @@ public final class ProxyApp implements AutoCloseable {
         }
         javalin.stop();
         usage.close();
+        healthPublisher.close();
         alerts.close();
         messages.close();
         routing.close();

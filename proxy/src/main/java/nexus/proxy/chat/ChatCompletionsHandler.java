@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import nexus.proxy.BodyReader;
 import nexus.proxy.Incoming;
 import nexus.proxy.billing.Charge;
+import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
 import nexus.shared.db.ModelType;
@@ -29,9 +30,11 @@ public final class ChatCompletionsHandler implements Handler {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final BodyReader bodies;
+    private final ChatFailover failover;
 
     public ChatCompletionsHandler(RoutingTable routing, ChatService chat, ObjectMapper mapper, Clock clock,
-                                  BodyReader bodies) {
+                                  BodyReader bodies, ChatFailover failover) {
+        this.failover = failover;
         this.routing = routing;
         this.chat = chat;
         this.mapper = mapper;
@@ -43,18 +46,33 @@ public final class ChatCompletionsHandler implements Handler {
     public void handle(Context ctx) {
         Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         ChatRequest request = ChatRequest.parse(incoming.body(), mapper);
-        Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT);
+        Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), ModelType.CHAT);
+        Target target = candidates.first();
+        if (!candidates.single()) {
+            ChatCall first = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
+                    request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), null, incoming.caller().owner(),
+                    incoming.conversationNamed());
+            failover.run(first, candidates, next -> incoming.admitChat(next, request), ctx::header,
+                    call -> answer(ctx, call, true));
+            return;
+        }
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
                 request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), incoming.admitChat(target, request),
                 incoming.caller().owner(), incoming.conversationNamed());
+        ChatFailover.describe(ctx::header, target, 1);
+        call.admission().serve(ctx::header, () -> answer(ctx, call, false));
+    }
 
-        call.admission().serve(ctx::header, () -> {
-            if (request.stream()) {
-                chat.stream(call, new SseSink(ctx.res(), mapper));
-            } else {
-                writeWhole(ctx.res(), billed(ctx, chat.complete(call), call.admission().charge()));
-            }
-        });
+    /**
+     * Runs one attempt and answers the client with it; answers when its first content arrived (0 for JSON). A
+     * {@code retryable} stream is begun only once its first chunk arrived, so a failure before it may go elsewhere.
+     */
+    private long answer(Context ctx, ChatCall call, boolean retryable) {
+        if (call.request().stream()) {
+            return chat.stream(call, new SseSink(ctx.res(), mapper), retryable);
+        }
+        writeWhole(ctx.res(), billed(ctx, chat.complete(call), call.admission().charge()));
+        return 0;
     }
 
     /** The answer as it came, or with the platform's {@code billing} object and {@code X-Nexus-Cost} when priced. */
