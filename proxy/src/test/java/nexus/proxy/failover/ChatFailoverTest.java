@@ -2,6 +2,7 @@ package nexus.proxy.failover;
 
 import static nexus.proxy.failover.TwoProviders.CHAT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,12 +10,14 @@ import java.util.concurrent.TimeUnit;
 import mockwebserver3.MockResponse;
 import mockwebserver3.SocketEffect;
 import okhttp3.Response;
+import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.proxy.ErrorBody;
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.RequestIds;
+import nexus.shared.db.ModelType;
 import nexus.shared.db.Usage;
 
 /**
@@ -94,11 +97,34 @@ class ChatFailoverTest {
         }
 
         assertThat(gateway.first().getRequestCount()).as("skipped while misconfigured").isEqualTo(1);
-        List<Usage> rows = gateway.rows(3);
+
+        try (Handle handle = gateway.proxy().database().openHandle()) {
+            handle.execute("UPDATE provider SET description = 'key rotated' WHERE id = ?", gateway.firstId());
+        }
+        gateway.first().enqueue(answer("first is back"));
+        try (Response response = gateway.chat(CHAT)) {
+            assertThat(response.body().string()).contains("first is back");
+            assertThat(response.header("X-Nexus-Provider")).isEqualTo("First");
+        }
+
+        List<Usage> rows = gateway.rows(4);
         assertThat(rows).extracting(Usage::providerId, Usage::status, Usage::attempt).containsExactly(
-                org.assertj.core.groups.Tuple.tuple(gateway.firstId(), 502, 1),
-                org.assertj.core.groups.Tuple.tuple(gateway.secondId(), 200, 2),
-                org.assertj.core.groups.Tuple.tuple(gateway.secondId(), 200, 1));
+                tuple(gateway.firstId(), 502, 1), tuple(gateway.secondId(), 200, 2),
+                tuple(gateway.secondId(), 200, 1), tuple(gateway.firstId(), 200, 1));
+    }
+
+    @Test
+    void a_model_one_provider_serves_is_tried_once_and_its_error_reaches_the_client() throws Exception {
+        gateway.proxy().addModel(gateway.firstId(), "solo", ModelType.CHAT);
+        gateway.first().enqueue(OpenAiReplies.json(500, "{\"error\":{\"message\":\"boom\"}}"));
+
+        try (Response response = gateway.chat(CHAT.replace("gpt-4", "solo"))) {
+            assertThat(response.code()).isEqualTo(500);
+            assertThat(response.header("X-Nexus-Provider")).isEqualTo("First");
+            assertThat(response.header("X-Nexus-Model")).isEqualTo("solo");
+            assertThat(response.header("X-Nexus-Attempts")).isEqualTo("1");
+        }
+        assertThat(gateway.rows(1)).singleElement().satisfies(row -> assertThat(row.attempt()).isEqualTo(1));
     }
 
     /** The first provider fails with {@code failure} (none: it refuses), the second answers. */
