@@ -98,7 +98,7 @@ public final class ProxyApp implements AutoCloseable {
         var clientWatch = new ClientWatch(watchdog);
         UnaryOperator<Handler> guard = handler -> inFlight.guard(clientWatch.watching(bodies.releasing(handler)));
         var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies,
-                new ChatFailover(ChatFailover.MAX_ATTEMPTS, config.upstreamReadTimeout().toNanos())));
+                ChatFailover.withDefaults(config)));
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
                 new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
         var countTokens = guard.apply(new CountTokensHandler(routing, clients, watchdog, mapper, tokens, clock, bodies));

@@ -10,6 +10,7 @@ import nexus.proxy.health.Circuit;
 import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.Target;
 import nexus.proxy.upstream.UpstreamFailures;
+import nexus.shared.config.NexusConfig;
 import nexus.shared.error.ApiError;
 
 /**
@@ -39,6 +40,11 @@ public final class ChatFailover {
     public ChatFailover(int maxAttempts, long deadlineNanos) {
         this.maxAttempts = maxAttempts;
         this.deadlineNanos = deadlineNanos;
+    }
+
+    /** {@link #MAX_ATTEMPTS} attempts, fallbacks started within the upstream read timeout after the first failure. */
+    public static ChatFailover withDefaults(NexusConfig config) {
+        return new ChatFailover(MAX_ATTEMPTS, config.upstreamReadTimeout().toNanos());
     }
 
     /** Names the target that answers (or failed last) in the answer's headers. */
