@@ -93,14 +93,15 @@ public final class ProxyApp implements AutoCloseable {
         var clients = new UpstreamClients(upstreamHttp);
         var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);
         ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
+        ChatFailover failover = ChatFailover.withDefaults(config);
         var budget = new BodyBudget(config.maxBufferedBytes(), config.maxRequestBytes());
         var bodies = new BodyReader(config.maxRequestBytes(), budget);
         var clientWatch = new ClientWatch(watchdog);
         UnaryOperator<Handler> guard = handler -> inFlight.guard(clientWatch.watching(bodies.releasing(handler)));
-        var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies,
-                ChatFailover.withDefaults(config)));
+        var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies, failover));
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
-                new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
+                new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies,
+                failover));
         var countTokens = guard.apply(new CountTokensHandler(routing, clients, watchdog, mapper, tokens, clock, bodies));
         var responseStore = new ResponseStore(database, mapper);
         var conversationItems = new ConversationItems(conversationStore, mapper, clock);

@@ -48,17 +48,16 @@ public final class ChatCompletionsHandler implements Handler {
         ChatRequest request = ChatRequest.parse(incoming.body(), mapper);
         Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), ModelType.CHAT);
         Target target = candidates.first();
+        // several targets: each attempt is admitted at its own target, in the failover
+        ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
+                request, ENDPOINT, incoming.startNanos(), incoming.startMillis(),
+                candidates.single() ? incoming.admitChat(target, request) : null, incoming.caller().owner(),
+                incoming.conversationNamed());
         if (!candidates.single()) {
-            ChatCall first = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
-                    request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), null, incoming.caller().owner(),
-                    incoming.conversationNamed());
-            failover.run(first, candidates, next -> incoming.admitChat(next, request), ctx::header,
-                    call -> answer(ctx, call, true));
+            failover.run(call, candidates, next -> incoming.admitChat(next, request), ctx::header,
+                    attempt -> answer(ctx, attempt, true));
             return;
         }
-        ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
-                request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), incoming.admitChat(target, request),
-                incoming.caller().owner(), incoming.conversationNamed());
         ChatFailover.describe(ctx::header, target, 1);
         call.admission().serve(ctx::header, () -> answer(ctx, call, false));
     }

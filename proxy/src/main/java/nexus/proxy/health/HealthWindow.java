@@ -15,7 +15,7 @@ final class HealthWindow {
     private static final int FIELDS = 3;
     private static final long NO_FIRST_TOKEN = -1;
 
-    /** What a target did over the window: requests, share failed, latency percentiles and median time to first token. */
+    /** What a target did over the window: requests, share failed, latency percentiles, median time to first token. */
     record Report(int requests, double errorRate, long p50Millis, long p95Millis, long ttftP50Millis) {}
 
     private final AtomicLong next = new AtomicLong();

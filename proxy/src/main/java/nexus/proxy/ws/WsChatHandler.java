@@ -79,17 +79,16 @@ final class WsChatHandler {
         ChatRequest request = ChatRequest.fromObject(null, frame.request());
         Candidates candidates = routes.candidates(caller, request.model(), ModelType.CHAT);
         Target target = candidates.first();
+        // several targets: each attempt is admitted at its own target, in the failover
+        ChatCall call = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), target, request, ENDPOINT,
+                startNanos, clock.millis(),
+                candidates.single() ? routing.billing().admitChat(caller, target, request) : null, caller.owner(),
+                connection.conversationNamed(frame.conversationId()));
         if (!candidates.single()) {
-            ChatCall first = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), target, request,
-                    ENDPOINT, startNanos, clock.millis(), null, caller.owner(),
-                    connection.conversationNamed(frame.conversationId()));
-            failover.run(first, candidates, next -> routing.billing().admitChat(caller, next, request),
-                    (name, value) -> { }, call -> chat.stream(call, sink, true));
+            failover.run(call, candidates, next -> routing.billing().admitChat(caller, next, request),
+                    (name, value) -> { }, attempt -> chat.stream(attempt, sink, true));
             return;
         }
-        ChatCall call = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), target, request, ENDPOINT,
-                startNanos, clock.millis(), routing.billing().admitChat(caller, target, request), caller.owner(),
-                connection.conversationNamed(frame.conversationId()));
         call.admission().serve((name, value) -> { }, () -> chat.stream(call, sink));  // a frame has no headers
     }
 }

@@ -37,8 +37,8 @@ class ChatFailoverTest {
 
     @Test
     void a_429_is_answered_by_the_second_provider() throws Exception {
-        assertAnsweredBySecond(OpenAiReplies.json(429, "{\"error\":{\"message\":\"slow down\",\"code\":\"rate_limit\"}}"),
-                429, "rate_limit");
+        assertAnsweredBySecond(OpenAiReplies.json(429,
+                "{\"error\":{\"message\":\"slow down\",\"code\":\"rate_limit\"}}"), 429, "rate_limit");
     }
 
     @Test

@@ -23,9 +23,9 @@ import nexus.shared.db.ProviderKind;
 import nexus.shared.db.Usage;
 
 /**
- * Test fixture for a {@code @RegisterExtension} field: a proxy with a short read timeout and two OpenAI providers,
- * "First" and "Second" (added in that order, so First is tried first), each at a MockWebServer of its own, both
- * serving {@code gpt-4} to {@link #KEY}.
+ * Test fixture for a {@code @RegisterExtension} field: a proxy with a short read timeout and two providers of one
+ * kind (openai unless told), "First" and "Second" (added in that order, so First is tried first), each at a
+ * MockWebServer of its own, both serving {@code gpt-4} to {@link #KEY}.
  */
 final class TwoProviders implements BeforeEachCallback, AfterEachCallback {
 
@@ -35,12 +35,23 @@ final class TwoProviders implements BeforeEachCallback, AfterEachCallback {
     static final String STREAM =
             "{\"model\":\"gpt-4\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}";
 
+    private final ProviderKind kind;
     private MockWebServer first;
     private MockWebServer second;
     private Path dir;
     private ProxyServer proxy;
     private long firstId;
     private long secondId;
+
+    /** Two providers of kind openai. */
+    TwoProviders() {
+        this(ProviderKind.OPENAI);
+    }
+
+    /** Two providers of the given kind. */
+    TwoProviders(ProviderKind kind) {
+        this.kind = kind;
+    }
 
     @Override
     public void beforeEach(ExtensionContext context) throws IOException {
@@ -50,8 +61,8 @@ final class TwoProviders implements BeforeEachCallback, AfterEachCallback {
         second.start();
         dir = Files.createTempDirectory("nexus-failover-test");
         proxy = ProxyServer.start(NexusConfig.forTests(dir).withUpstreamTimeouts(Duration.ofSeconds(1), READ_TIMEOUT));
-        firstId = proxy.addProvider("First", ProviderKind.OPENAI, first.url("/v1").toString(), KEY, "gpt-4");
-        secondId = proxy.addProvider("Second", ProviderKind.OPENAI, second.url("/v1").toString(), KEY, "gpt-4");
+        firstId = proxy.addProvider("First", kind, first.url("/v1").toString(), KEY, "gpt-4");
+        secondId = proxy.addProvider("Second", kind, second.url("/v1").toString(), KEY, "gpt-4");
     }
 
     @Override
@@ -87,6 +98,11 @@ final class TwoProviders implements BeforeEachCallback, AfterEachCallback {
 
     long secondId() {
         return secondId;
+    }
+
+    /** Posts to a proxy path with {@link #KEY}; the caller closes the response. */
+    Response post(String path, String json) throws IOException {
+        return proxy.execute(proxy.post(path, KEY, json));
     }
 
     /** Posts a chat request with {@link #KEY}; the caller closes the response. */

@@ -15,7 +15,7 @@ import nexus.proxy.OpenAiReplies;
 import nexus.proxy.conversations.ChatSocket;
 import nexus.shared.db.Usage;
 
-/** {@code /ws/chat} for a model two providers serve: the second answers a frame the first failed before its first chunk. */
+/** {@code /ws/chat} for a model two providers serve: the second answers a frame the first failed before any chunk. */
 class WsFailoverTest {
 
     @RegisterExtension
