@@ -22,6 +22,7 @@ import nexus.proxy.billing.Accounts;
 import nexus.proxy.billing.BalanceHandler;
 import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCompletionsHandler;
+import nexus.proxy.chat.ChatFailover;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.conversations.ConversationApi;
 import nexus.proxy.conversations.ConversationItems;
@@ -37,6 +38,8 @@ import nexus.proxy.responses.ResponseStore;
 import nexus.proxy.responses.ResponsesHandler;
 import nexus.proxy.responses.ResponsesRelay;
 import nexus.proxy.responses.StoredResponsesHandler;
+import nexus.proxy.health.HealthPublisher;
+import nexus.proxy.health.TargetHealth;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamClients;
@@ -72,6 +75,7 @@ public final class ProxyApp implements AutoCloseable {
     private final SpendAlerts alerts;
     private final MessageStore messages;
     private final UpstreamWatchdog watchdog;
+    private final HealthPublisher healthPublisher;
     private final InFlight inFlight = new InFlight();
 
     private ProxyApp(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
@@ -79,8 +83,10 @@ public final class ProxyApp implements AutoCloseable {
         TokenCounter tokens = new TokenCounter();
         this.alerts = new SpendAlerts(database, upstreamHttp, clock, config.currency());
         Accounts accounts = Accounts.load(database, clock, alerts);
+        TargetHealth health = TargetHealth.withDefaults();
         this.routing = new RoutingTable(database, accounts,
-                new Billing(accounts, new RateLimits(), tokens, clock, config.currency()));
+                new Billing(accounts, new RateLimits(), tokens, clock, config.currency()), health);
+        this.healthPublisher = new HealthPublisher(database, health, clock, mapper, routing::current);
         var conversationStore = new Conversations(database);
         this.usage = new UsageRecorder(database, routing::current);
         this.messages = new MessageStore(conversationStore, mapper, clock, config.storeMessages(),
@@ -89,13 +95,15 @@ public final class ProxyApp implements AutoCloseable {
         var clients = new UpstreamClients(upstreamHttp);
         var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);
         ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
+        ChatFailover failover = ChatFailover.withDefaults(config);
         var budget = new BodyBudget(config.maxBufferedBytes(), config.maxRequestBytes());
         var bodies = new BodyReader(config.maxRequestBytes(), budget);
         var clientWatch = new ClientWatch(watchdog);
         UnaryOperator<Handler> guard = handler -> inFlight.guard(clientWatch.watching(bodies.releasing(handler)));
-        var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies));
+        var completions = guard.apply(new ChatCompletionsHandler(routing, chat, mapper, clock, bodies, failover));
         var anthropicMessages = guard.apply(new MessagesHandler(routing, chat,
-                new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies));
+                new MessagesRelay(clients, watchdog, mapper, tokens, usage, messages), mapper, clock, bodies,
+                failover));
         var countTokens = guard.apply(new CountTokensHandler(routing, clients, watchdog, mapper, tokens, clock, bodies));
         var responseStore = new ResponseStore(database, mapper);
         var conversationItems = new ConversationItems(conversationStore, mapper, clock);
@@ -206,6 +214,7 @@ public final class ProxyApp implements AutoCloseable {
 
     public ProxyApp start(String host, int port) {
         javalin.start(host, port);
+        healthPublisher.start();
         return this;
     }
 
@@ -221,6 +230,7 @@ public final class ProxyApp implements AutoCloseable {
         }
         javalin.stop();
         usage.close();
+        healthPublisher.close();
         alerts.close();
         messages.close();
         routing.close();

@@ -10,10 +10,11 @@ import nexus.proxy.usage.RecordedCall;
  *
  * @param version the client's {@code anthropic-version}, or null when it sent none
  * @param beta    the client's {@code anthropic-beta}, or null when it sent none
+ * @param attempt 1 for the first target tried, 2 for its fallback, …
  */
 record MessagesCall(String requestId, String conversationId, String apiKey, Target target, MessagesRequest request,
                     String version, String beta, long startNanos, long startMillis, Admission admission,
-                    String owner, boolean conversationNamed) implements RecordedCall {
+                    String owner, boolean conversationNamed, int attempt) implements RecordedCall {
 
     @Override
     public String endpoint() {

@@ -12,16 +12,20 @@ import nexus.proxy.BodyReader;
 import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
 import nexus.proxy.RequestIds;
+import nexus.proxy.billing.Admission;
 import nexus.proxy.billing.Billing;
 import nexus.proxy.chat.ChatCall;
 import nexus.proxy.chat.ChatCompletionsHandler;
+import nexus.proxy.chat.ChatFailover;
 import nexus.proxy.chat.ChatRequest;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.chat.Completion;
 import nexus.proxy.routing.BearerKey;
+import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
 import nexus.shared.db.ModelType;
+import nexus.shared.db.ProviderKind;
 import nexus.shared.error.ApiError;
 import nexus.shared.error.ErrorCode;
 
@@ -45,9 +49,11 @@ public final class MessagesHandler implements Handler {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final BodyReader bodies;
+    private final ChatFailover failover;
 
     public MessagesHandler(RoutingTable routing, ChatService chat, MessagesRelay relay, ObjectMapper mapper,
-                           Clock clock, BodyReader bodies) {
+                           Clock clock, BodyReader bodies, ChatFailover failover) {
+        this.failover = failover;
         this.routing = routing;
         this.chat = chat;
         this.relay = relay;
@@ -60,47 +66,87 @@ public final class MessagesHandler implements Handler {
     public void handle(Context ctx) {
         Incoming incoming = incoming(ctx, routing, clock, bodies);
         MessagesRequest request = MessagesRequest.parse(incoming.body(), mapper);
-        Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT);
-        switch (target.provider().kind()) {
-            case ANTHROPIC -> relay(ctx, new MessagesCall(incoming.requestId(), incoming.conversationId(),
-                    incoming.apiKey(), target, request, ctx.header(VERSION_HEADER), ctx.header(BETA_HEADER),
-                    incoming.startNanos(), incoming.startMillis(), incoming.admit(target,
-                            () -> incoming.body().length, Billing.maxOutputTokens(request.body(), target), 0, 0),
-                    incoming.caller().owner(), incoming.conversationNamed()));
-            case OPENAI, MOCK -> translate(ctx, incoming, target, request);
+        Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), ModelType.CHAT);
+        Target target = candidates.first();
+        if (candidates.single()) {
+            ChatFailover.describe(ctx::header, target, 1);
+            if (target.provider().kind() == ProviderKind.ANTHROPIC) {
+                MessagesCall call = relayed(ctx, incoming, request, incoming.requestId(), target,
+                        admit(incoming, target, request, null), 1);
+                call.admission().serve(ctx::header, () -> relay(ctx, call, false));
+            } else {
+                ChatRequest translated = translated(request);
+                ChatCall call = call(incoming, target, translated, admit(incoming, target, request, translated));
+                call.admission().serve(ctx::header, () -> translate(ctx, incoming, request, call, false));
+            }
+            return;
         }
+        ChatRequest translated = translated(request);  // several targets: any of them may need it
+        failover.run(call(incoming, target, translated, null), candidates,
+                next -> admit(incoming, next, request, translated), ctx::header,
+                attempt -> attempt.target().provider().kind() == ProviderKind.ANTHROPIC
+                        ? relay(ctx, relayed(ctx, incoming, request, attempt.requestId(), attempt.target(),
+                                attempt.admission(), attempt.attempt()), true)
+                        : translate(ctx, incoming, request, attempt, true));
     }
 
-    private void relay(Context ctx, MessagesCall call) {
-        call.admission().serve(ctx::header, () -> {
-            GenerationIds.mark(ctx, call.requestId());
-            if (call.request().stream()) {
-                relay.stream(call, ctx.res());
-            } else {
-                ChatCompletionsHandler.writeWhole(ctx.res(), relay.complete(call));
-            }
-        });
+    /** The call as the chat path runs it; a relayed attempt takes its id, target and admission from it. */
+    private static ChatCall call(Incoming incoming, Target target, ChatRequest translated, Admission admission) {
+        return new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target, translated,
+                ENDPOINT, incoming.startNanos(), incoming.startMillis(), admission, incoming.caller().owner(),
+                incoming.conversationNamed());
     }
 
-    /** Through a chat completion: the request translated, run as any chat call, the answer translated back. */
-    private void translate(Context ctx, Incoming incoming, Target target, MessagesRequest request) {
-        ChatRequest translated = ChatRequest.fromObject(null, MessagesToChat.translate(request, mapper));
-        ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
-                translated, ENDPOINT, incoming.startNanos(), incoming.startMillis(),
-                incoming.admitChat(target, translated), incoming.caller().owner(), incoming.conversationNamed());
+    private ChatRequest translated(MessagesRequest request) {
+        return ChatRequest.fromObject(null, MessagesToChat.translate(request, mapper));
+    }
+
+    /** Admits a call to a target: as it came for a provider of kind anthropic, else as the chat call it becomes. */
+    private static Admission admit(Incoming incoming, Target target, MessagesRequest request,
+                                   ChatRequest translated) {
+        if (target.provider().kind() == ProviderKind.ANTHROPIC) {
+            return incoming.admit(target, () -> incoming.body().length,
+                    Billing.maxOutputTokens(request.body(), target), 0, 0);
+        }
+        return incoming.admitChat(target, translated);
+    }
+
+    /** A call to a provider of kind anthropic, which gets the request as it came. */
+    private static MessagesCall relayed(Context ctx, Incoming incoming, MessagesRequest request, String requestId,
+                                        Target target, Admission admission, int attempt) {
+        return new MessagesCall(requestId, incoming.conversationId(), incoming.apiKey(), target, request,
+                ctx.header(VERSION_HEADER), ctx.header(BETA_HEADER), incoming.startNanos(), incoming.startMillis(),
+                admission, incoming.caller().owner(), incoming.conversationNamed(), attempt);
+    }
+
+    /** Relays the call to its provider; a {@code retryable} stream begins only after its first event arrived. */
+    private long relay(Context ctx, MessagesCall call, boolean retryable) {
+        GenerationIds.mark(ctx, call.requestId());
+        if (call.request().stream()) {
+            relay.stream(call, ctx.res(), retryable);
+        } else {
+            ChatCompletionsHandler.writeWhole(ctx.res(), relay.complete(call));
+        }
+        return 0;
+    }
+
+    /**
+     * Through a chat completion: the translated request run as any chat call, the answer translated back; answers
+     * when its first content arrived (0 for JSON).
+     */
+    private long translate(Context ctx, Incoming incoming, MessagesRequest request, ChatCall call,
+                           boolean retryable) {
         String messageId = "msg_" + incoming.requestId().substring(incoming.requestId().indexOf('_') + 1);
-        call.admission().serve(ctx::header, () -> {
-            GenerationIds.mark(ctx, call.requestId());
-            if (request.stream()) {
-                chat.stream(call, new AnthropicSseSink(ctx.res(),
-                        new ChunksToEvents(mapper, messageId, target.model(), request.stopSequences())));
-            } else {
-                Completion completion = chat.complete(call);
-                ChatCompletionsHandler.writeWhole(ctx.res(), ChatToMessage.translate(completion.json(),
-                        completion.usage(), messageId, target.model(), request.stopSequences(), mapper).toString()
-                        .getBytes(StandardCharsets.UTF_8));
-            }
-        });
+        String model = call.target().model();
+        GenerationIds.mark(ctx, call.requestId());
+        if (request.stream()) {
+            return chat.stream(call, new AnthropicSseSink(ctx.res(),
+                    new ChunksToEvents(mapper, messageId, model, request.stopSequences())), retryable);
+        }
+        Completion completion = chat.complete(call);
+        ChatCompletionsHandler.writeWhole(ctx.res(), ChatToMessage.translate(completion.json(), completion.usage(),
+                messageId, model, request.stopSequences(), mapper).toString().getBytes(StandardCharsets.UTF_8));
+        return 0;
     }
 
     /**

@@ -88,18 +88,21 @@ public final class MessagesRelay {
 
     /**
      * A streamed answer, each event relayed as it arrives and flushed when nothing more has arrived behind it. Failures
-     * before the upstream accepted are thrown as ApiError; after that they end the stream with one error event.
+     * before the upstream accepted (when {@code retryable}, before its first event) are thrown as ApiError; after
+     * that they end the stream with one error event.
      */
-    void stream(MessagesCall call, HttpServletResponse response) {
+    void stream(MessagesCall call, HttpServletResponse response, boolean retryable) {
         RelayedStream seen = new RelayedStream(mapper);
         UpstreamCall upstream = open(call, true);
         try (upstream) {
+            String first = retryable ? firstEvent(call, upstream) : null;
             NamedEvents out = NamedEvents.start(response);
             try (var flushing = UpstreamSockets.beforeWaiting(out::flush)) {
                 while (true) {
                     String data;
                     try {
-                        data = upstream.nextEvent();
+                        data = first != null ? first : upstream.nextEvent();
+                        first = null;
                     } catch (StreamCutException cut) {
                         endBroken(call, seen, out, cut.error(), null);
                         return;
@@ -133,6 +136,26 @@ public final class MessagesRelay {
             log.debug("Client went away during request {}; upstream call cancelled", call.requestId());
             usage.record(call, true, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true, used(call, seen),
                     seen.firstContentNanos(), 0);
+        }
+    }
+
+    /**
+     * The first event, read before anything is sent to the client, so a stream that breaks before it is recorded and
+     * thrown like a failure to start (and may be tried elsewhere).
+     */
+    private String firstEvent(MessagesCall call, UpstreamCall upstream) {
+        try {
+            String data = upstream.nextEvent();
+            if (data == null) {
+                throw failed(call, true, ApiError.upstreamUnavailable("The upstream provider '"
+                        + provider(call).name() + "' ended the stream before its first event."));
+            }
+            return data;
+        } catch (StreamCutException cut) {
+            throw failed(call, true, cut.error());
+        } catch (ClientGoneException gone) {
+            failed(call, true, ApiError.clientClosedRequest());
+            throw gone;
         }
     }
 

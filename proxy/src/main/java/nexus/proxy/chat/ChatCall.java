@@ -10,8 +10,28 @@ import nexus.proxy.usage.RecordedCall;
  * @param endpoint          what the usage row calls the entry point: {@code chat.completions} or {@code ws.chat}
  * @param owner             whom the conversation it is transcribed into belongs to
  * @param conversationNamed true when the client named the conversation (its transcript then goes into it if it exists)
+ * @param attempt           1 for the first target tried, 2 for its fallback, …
+ * @param route             the route the client named, or null for a plain model name
  */
 public record ChatCall(String requestId, String conversationId, String apiKey, Target target, ChatRequest request,
                        String endpoint, long startNanos, long startMillis, Admission admission, String owner,
-                       boolean conversationNamed)
-        implements RecordedCall {}
+                       boolean conversationNamed, int attempt, String route)
+        implements RecordedCall {
+
+    /** The first attempt of a call for a plain model name. */
+    public ChatCall(String requestId, String conversationId, String apiKey, Target target, ChatRequest request,
+                    String endpoint, long startNanos, long startMillis, Admission admission, String owner,
+                    boolean conversationNamed) {
+        this(requestId, conversationId, apiKey, target, request, endpoint, startNanos, startMillis, admission, owner,
+                conversationNamed, 1, null);
+    }
+
+    /**
+     * Attempt {@code number} of this call, at a target under its own admission; after the first, its request id is
+     * this call's with {@code -number} appended, so each attempt is a usage row of its own.
+     */
+    public ChatCall retarget(Target next, Admission nextAdmission, int number) {
+        return new ChatCall(number == 1 ? requestId : requestId + "-" + number, conversationId, apiKey, next, request,
+                endpoint, startNanos, startMillis, nextAdmission, owner, conversationNamed, number, route);
+    }
+}

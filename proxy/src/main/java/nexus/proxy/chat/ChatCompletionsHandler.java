@@ -15,6 +15,7 @@ import nexus.proxy.BodyReader;
 import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
 import nexus.proxy.billing.Charge;
+import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
 import nexus.shared.db.ModelType;
@@ -30,9 +31,11 @@ public final class ChatCompletionsHandler implements Handler {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final BodyReader bodies;
+    private final ChatFailover failover;
 
     public ChatCompletionsHandler(RoutingTable routing, ChatService chat, ObjectMapper mapper, Clock clock,
-                                  BodyReader bodies) {
+                                  BodyReader bodies, ChatFailover failover) {
+        this.failover = failover;
         this.routing = routing;
         this.chat = chat;
         this.mapper = mapper;
@@ -44,21 +47,35 @@ public final class ChatCompletionsHandler implements Handler {
     public void handle(Context ctx) {
         Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         ChatRequest request = ChatRequest.parse(incoming.body(), mapper);
-        Target target = incoming.routes().resolve(incoming.caller(), request.model(), ModelType.CHAT);
+        Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), ModelType.CHAT);
+        Target target = candidates.first();
+        // several targets: each attempt is admitted at its own target, in the failover
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
-                request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), incoming.admitChat(target, request),
-                incoming.caller().owner(), incoming.conversationNamed());
+                request, ENDPOINT, incoming.startNanos(), incoming.startMillis(),
+                candidates.single() ? incoming.admitChat(target, request) : null, incoming.caller().owner(),
+                incoming.conversationNamed());
+        if (!candidates.single()) {
+            failover.run(call, candidates, next -> incoming.admitChat(next, request), ctx::header,
+                    attempt -> answer(ctx, attempt, true));
+            return;
+        }
+        ChatFailover.describe(ctx::header, target, 1);
+        call.admission().serve(ctx::header, () -> answer(ctx, call, false));
+    }
 
-        call.admission().serve(ctx::header, () -> {
-            GenerationIds.mark(ctx, call.requestId());
-            if (request.stream()) {
-                chat.stream(call, new SseSink(ctx.res(), mapper));
-            } else {
-                Completion completion = chat.complete(call);
-                writeWhole(ctx.res(), NexusObject.appended(billed(ctx, completion, call.admission().charge()),
-                        completion.json(), call.requestId(), null, mapper));
-            }
-        });
+    /**
+     * Runs one attempt and answers the client with it; answers when its first content arrived (0 for JSON). A
+     * {@code retryable} stream is begun only once its first chunk arrived, so a failure before it may go elsewhere.
+     */
+    private long answer(Context ctx, ChatCall call, boolean retryable) {
+        GenerationIds.mark(ctx, call.requestId());
+        if (call.request().stream()) {
+            return chat.stream(call, new SseSink(ctx.res(), mapper), retryable);
+        }
+        Completion completion = chat.complete(call);
+        writeWhole(ctx.res(), NexusObject.appended(billed(ctx, completion, call.admission().charge()),
+                completion.json(), call.requestId(), call.route(), mapper));
+        return 0;
     }
 
     /** The answer as it came, or with the platform's {@code billing} object and {@code X-Nexus-Cost} when priced. */

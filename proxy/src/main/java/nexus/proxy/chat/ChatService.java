@@ -75,14 +75,37 @@ public final class ChatService {
      * (nothing was sent yet); after that they end the stream with one error event.
      */
     public void stream(ChatCall call, ChunkSink sink) {
+        stream(call, sink, false);
+    }
+
+    /**
+     * The same; when {@code retryable}, the first chunk is read before the sink begins, so a stream that breaks
+     * before it is thrown as ApiError like a failure to start (and may be tried elsewhere). Answers when its first
+     * content arrived ({@link System#nanoTime()}, 0 for none).
+     */
+    public long stream(ChatCall call, ChunkSink sink, boolean retryable) {
         StreamAccounting accounting = new StreamAccounting(mapper, call.request().clientWantsUsage());
         StreamRelay.Outcome outcome;
         try (Exchange exchange = open(call, true)) {
-            outcome = relay.relay(call, exchange, sink, accounting, ended -> usedTokens(call, ended),
+            Exchange relayed = retryable ? peeked(call, exchange) : exchange;
+            outcome = relay.relay(call, relayed, sink, accounting, ended -> usedTokens(call, ended),
                     () -> storeStream(call, accounting));
         }
         usage.record(call, true, outcome.status(), outcome.errorCode(), outcome.truncated(), outcome.used(),
                 accounting.firstContentNanos(), 0);
+        return accounting.firstContentNanos();
+    }
+
+    /** The exchange with its first chunk read; a stream cut before it is recorded and thrown. */
+    private Exchange peeked(ChatCall call, Exchange exchange) {
+        try {
+            return new PeekedExchange(exchange);
+        } catch (IOException e) {
+            throw failed(call, true, UpstreamFailures.ofRead(call.target().provider(), e));
+        } catch (ClientGoneException gone) {
+            failed(call, true, ApiError.clientClosedRequest());
+            throw gone;
+        }
     }
 
     /** Starts the upstream call; a failure, or the client leaving before the answer began, is recorded and thrown. */

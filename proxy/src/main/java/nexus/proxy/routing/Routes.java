@@ -1,6 +1,7 @@
 package nexus.proxy.routing;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import nexus.proxy.billing.CostFormula;
+import nexus.proxy.health.TargetHealth;
 import nexus.shared.db.ApiKey;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.Provider;
@@ -33,8 +35,12 @@ public final class Routes {
     private final Map<String, Caller> issuedSeen = new ConcurrentHashMap<>();
     /** Per provider id, where each of its models goes, by name, in id order. */
     private final Map<Long, Map<String, Target>> modelsByProvider;
+    /** Per type and name, the targets an issued key may try, in provider-id order. */
+    private final Map<ModelType, Map<String, Candidates>> issuedCandidates;
+    /** The same per personalized key, over the providers that carry it. */
+    private final Map<String, Map<ModelType, Map<String, Candidates>>> personalCandidates;
 
-    Routes(List<Provider> providers, List<ProviderModel> models, List<ApiKey> keys) {
+    Routes(List<Provider> providers, List<ProviderModel> models, List<ApiKey> keys, TargetHealth health) {
         Map<String, List<Provider>> byKey = new HashMap<>();
         for (Provider provider : providers) {
             byKey.computeIfAbsent(provider.personalizedKey(), key -> new ArrayList<>()).add(provider);
@@ -60,6 +66,29 @@ public final class Routes {
             }
         }
         this.modelsByProvider = Map.copyOf(byProvider);
+
+        this.issuedCandidates = candidatesOf(everyProvider, health);
+        Map<String, Map<ModelType, Map<String, Candidates>>> personal = new HashMap<>();
+        byKey.forEach((key, list) -> personal.put(key, candidatesOf(list, health)));
+        this.personalCandidates = Map.copyOf(personal);
+    }
+
+    /** Per type and name, the targets of these providers in their order, with a breaker each when there are several. */
+    private Map<ModelType, Map<String, Candidates>> candidatesOf(List<Provider> providers, TargetHealth health) {
+        Map<ModelType, Map<String, List<Target>>> lists = new EnumMap<>(ModelType.class);
+        for (Provider provider : providers) {
+            modelsByProvider.getOrDefault(provider.id(), Map.of()).forEach((name, target) -> lists
+                    .computeIfAbsent(target.type(), type -> new HashMap<>())
+                    .computeIfAbsent(name, any -> new ArrayList<>()).add(target));
+        }
+        Map<ModelType, Map<String, Candidates>> candidates = new EnumMap<>(ModelType.class);
+        lists.forEach((type, byName) -> {
+            Map<String, Candidates> built = new HashMap<>();
+            byName.forEach((name, targets) -> built.put(name, new Candidates(List.copyOf(targets), targets.size() == 1
+                    ? List.of() : targets.stream().map(target -> health.circuit(target.provider(), name)).toList())));
+            candidates.put(type, Map.copyOf(built));
+        });
+        return candidates;
     }
 
     /** The caller a key belongs to, now. */
@@ -119,6 +148,22 @@ public final class Routes {
                     + "; this endpoint needs a model of type " + type.wireName() + ".", "model");
         }
         throw ApiError.modelNotFound(model);
+    }
+
+    /**
+     * The targets that serve a model of this type for this caller, in provider-id order: the first is tried first,
+     * the next is its fallback. Refused like {@link #resolve} when there is none.
+     */
+    public Candidates candidates(Caller caller, String model, ModelType type) {
+        Map<ModelType, Map<String, Candidates>> byType = caller.key() == null
+                ? personalCandidates.get(caller.apiKey()) : issuedCandidates;
+        Map<String, Candidates> byName = byType == null ? null : byType.get(type);
+        Candidates found = byName == null ? null : byName.get(model);
+        if (found == null || !caller.mayUse(model)) {
+            resolve(caller, model, type);  // throws the refusal
+            throw ApiError.modelNotFound(model);
+        }
+        return found;
     }
 
     /** Every model this caller can use, each name once with the provider that serves it; all types when type is null. */

@@ -10,6 +10,7 @@ import org.slf4j.LoggerFactory;
 
 import nexus.proxy.billing.Accounts;
 import nexus.proxy.billing.Billing;
+import nexus.proxy.health.TargetHealth;
 import nexus.shared.db.ApiKey;
 import nexus.shared.db.ApiKeyDao;
 import nexus.shared.db.ChangeCounters;
@@ -38,6 +39,7 @@ public final class RoutingTable implements AutoCloseable {
     private final CommitWatch commits;
     private final Accounts accounts;
     private final Billing billing;
+    private final TargetHealth health;
     private final ReentrantLock lock = new ReentrantLock();
     private long dataVersion = Long.MIN_VALUE;
     private long configVersion = Long.MIN_VALUE;
@@ -47,6 +49,12 @@ public final class RoutingTable implements AutoCloseable {
     private record Checked(long[] header, Routes routes) {}
 
     public RoutingTable(Database database, Accounts accounts, Billing billing) {
+        this(database, accounts, billing, TargetHealth.withDefaults());
+    }
+
+    /** The same, keeping each target's breaker in {@code health} across reloads. */
+    public RoutingTable(Database database, Accounts accounts, Billing billing, TargetHealth health) {
+        this.health = health;
         this.accounts = accounts;
         this.billing = billing;
         this.handle = database.openHandle();
@@ -117,7 +125,7 @@ public final class RoutingTable implements AutoCloseable {
             LedgerDao ledger = handle.attach(LedgerDao.class);
             accounts.configure(keys, ledger.credits(), ledger.lastTopups());  // before any caller can reach them
             return new Routes(handle.attach(ProviderDao.class).listEnabled(),
-                    handle.attach(ProviderModelDao.class).listEnabled(), keys);
+                    handle.attach(ProviderModelDao.class).listEnabled(), keys, health);
         });
         log.debug("Routing table reloaded at config version {}", configVersion);
         return loaded;

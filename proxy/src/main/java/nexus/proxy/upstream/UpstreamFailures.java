@@ -18,6 +18,7 @@ public final class UpstreamFailures {
 
     private static final int MAX_MESSAGE_CHARS = 500;
     private static final int PROXY_AUTHENTICATION_REQUIRED = 407;
+    private static final String KEY_REFUSED = "' refused the server key configured in Nexus";
 
     private UpstreamFailures() {}
 
@@ -31,6 +32,11 @@ public final class UpstreamFailures {
                 : failure instanceof UnknownHostException ? "unknown host"
                 : "connection failed";
         return ApiError.upstreamUnavailable("Could not reach the upstream provider '" + name + "' (" + reason + ").");
+    }
+
+    /** True when the error is an upstream's 401 or 403, which refused the provider's server key. */
+    public static boolean refusedServerKey(ApiError error) {
+        return ErrorCode.UPSTREAM_ERROR.code().equals(error.code()) && error.getMessage().contains(KEY_REFUSED);
     }
 
     /** A stream that broke off after it began. */
@@ -58,7 +64,7 @@ public final class UpstreamFailures {
             // looking for a fault in its own key.
             ApiError refused = described(provider, status, "", body, mapper);
             return ApiError.of(ErrorCode.UPSTREAM_ERROR, null, "Upstream provider '" + provider.name()
-                    + "' refused the server key configured in Nexus (HTTP " + status + "): " + refused.getMessage());
+                    + KEY_REFUSED + " (HTTP " + status + "): " + refused.getMessage());
         }
         if (status == PROXY_AUTHENTICATION_REQUIRED) {
             // From the provider's outbound proxy, not the upstream; a client cannot act on a 407.

@@ -32,6 +32,16 @@ public interface RecordedCall {
         return null;
     }
 
+    /** Which attempt of the client's call this is: 1 for the first (or only) target tried. */
+    default int attempt() {
+        return 1;
+    }
+
+    /** The route the client named, or null for a plain model name. */
+    default String route() {
+        return null;
+    }
+
     /** True when the client named the conversation itself, rather than being given a new id. */
     default boolean conversationNamed() {
         return false;

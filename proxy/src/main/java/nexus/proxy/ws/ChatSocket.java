@@ -18,6 +18,7 @@ import org.eclipse.jetty.websocket.api.Session;
 
 import nexus.proxy.BodyBudget;
 import nexus.proxy.InFlight;
+import nexus.proxy.chat.ChatFailover;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.chat.ConversationIds;
@@ -50,7 +51,7 @@ public final class ChatSocket {
      */
     public ChatSocket(RoutingTable routing, ChatService chat, InFlight inFlight, UpstreamWatchdog watchdog,
                       ObjectMapper mapper, Clock clock, NexusConfig config, BodyBudget budget) {
-        this.handler = new WsChatHandler(routing, chat, inFlight, mapper, clock);
+        this.handler = new WsChatHandler(routing, chat, inFlight, mapper, clock, ChatFailover.withDefaults(config));
         this.watchdog = watchdog;
         this.mapper = mapper;
         this.budget = budget;

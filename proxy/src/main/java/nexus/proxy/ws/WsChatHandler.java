@@ -10,11 +10,13 @@ import org.slf4j.LoggerFactory;
 import nexus.proxy.InFlight;
 import nexus.proxy.RequestIds;
 import nexus.proxy.chat.ChatCall;
+import nexus.proxy.chat.ChatFailover;
 import nexus.proxy.chat.ChatRequest;
 import nexus.proxy.chat.ChatService;
 import nexus.proxy.chat.ChunkSink;
 import nexus.proxy.chat.ClientGoneException;
 import nexus.proxy.routing.Caller;
+import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
@@ -35,8 +37,11 @@ final class WsChatHandler {
     private final InFlight inFlight;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final ChatFailover failover;
 
-    WsChatHandler(RoutingTable routing, ChatService chat, InFlight inFlight, ObjectMapper mapper, Clock clock) {
+    WsChatHandler(RoutingTable routing, ChatService chat, InFlight inFlight, ObjectMapper mapper, Clock clock,
+                  ChatFailover failover) {
+        this.failover = failover;
         this.routing = routing;
         this.chat = chat;
         this.inFlight = inFlight;
@@ -72,10 +77,18 @@ final class WsChatHandler {
         Caller caller = connection.authenticate(frame.apiKey(), routes);
         String conversationId = connection.conversationId(frame.conversationId());
         ChatRequest request = ChatRequest.fromObject(null, frame.request());
-        Target target = routes.resolve(caller, request.model(), ModelType.CHAT);
+        Candidates candidates = routes.candidates(caller, request.model(), ModelType.CHAT);
+        Target target = candidates.first();
+        // several targets: each attempt is admitted at its own target, in the failover
         ChatCall call = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), target, request, ENDPOINT,
-                startNanos, clock.millis(), routing.billing().admitChat(caller, target, request), caller.owner(),
+                startNanos, clock.millis(),
+                candidates.single() ? routing.billing().admitChat(caller, target, request) : null, caller.owner(),
                 connection.conversationNamed(frame.conversationId()));
+        if (!candidates.single()) {
+            failover.run(call, candidates, next -> routing.billing().admitChat(caller, next, request),
+                    (name, value) -> { }, attempt -> chat.stream(attempt, sink, true));
+            return;
+        }
         call.admission().serve((name, value) -> { }, () -> chat.stream(call, sink));  // a frame has no headers
     }
 }

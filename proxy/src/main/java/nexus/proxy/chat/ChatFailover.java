@@ -1,0 +1,153 @@
+package nexus.proxy.chat;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+import nexus.proxy.billing.Admission;
+import nexus.proxy.health.Circuit;
+import nexus.proxy.routing.Candidates;
+import nexus.proxy.routing.Target;
+import nexus.proxy.upstream.UpstreamFailures;
+import nexus.shared.config.NexusConfig;
+import nexus.shared.error.ApiError;
+
+/**
+ * Tries a call's candidate targets in order until one answers: open circuits are skipped, a retryable failure before
+ * the client got a byte moves on to the next target at once, up to {@code maxAttempts} and while less than
+ * {@code deadline} has passed since the first failure. Each attempt is admitted at its own target's prices and
+ * records its own usage row; every attempt's outcome is told to its target's circuit. Thread-safe.
+ */
+public final class ChatFailover {
+
+    public static final String PROVIDER_HEADER = "X-Nexus-Provider";
+    public static final String MODEL_HEADER = "X-Nexus-Model";
+    public static final String ATTEMPTS_HEADER = "X-Nexus-Attempts";
+    /** How many targets one call tries at most. */
+    public static final int MAX_ATTEMPTS = 3;
+    private static final int MAX_CANDIDATES = Long.SIZE;
+
+    /** One attempt at a target: answers the client, and returns when its first content arrived (0: none, or JSON). */
+    @FunctionalInterface
+    public interface Attempt {
+        long run(ChatCall call);
+    }
+
+    private final int maxAttempts;
+    private final long deadlineNanos;
+
+    public ChatFailover(int maxAttempts, long deadlineNanos) {
+        this.maxAttempts = maxAttempts;
+        this.deadlineNanos = deadlineNanos;
+    }
+
+    /** {@link #MAX_ATTEMPTS} attempts, fallbacks started within the upstream read timeout after the first failure. */
+    public static ChatFailover withDefaults(NexusConfig config) {
+        return new ChatFailover(MAX_ATTEMPTS, config.upstreamReadTimeout().toNanos());
+    }
+
+    /** Names the target that answers (or failed last) in the answer's headers. */
+    public static void describe(BiConsumer<String, String> header, Target target, int attempts) {
+        header.accept(PROVIDER_HEADER, target.provider().name());
+        header.accept(MODEL_HEADER, target.model());
+        header.accept(ATTEMPTS_HEADER, attempts == 1 ? "1" : Integer.toString(attempts));
+    }
+
+    /**
+     * Runs {@code attempt} against the candidates until one answers; throws the last failure when none did, or at
+     * once an error not worth retrying. {@code call} is the first attempt's call (its admission is not used).
+     */
+    public void run(ChatCall call, Candidates candidates, Function<Target, Admission> admit,
+                    BiConsumer<String, String> header, Attempt attempt) {
+        List<Target> targets = candidates.targets();
+        List<Circuit> circuits = candidates.circuits();
+        long tried = 0;
+        long firstFailureNanos = 0;
+        ApiError last = null;
+        for (int number = 1; number <= maxAttempts; number++) {
+            if (number > 1 && System.nanoTime() - firstFailureNanos >= deadlineNanos) {
+                break;
+            }
+            int index = next(circuits, tried, number == 1);
+            if (index < 0) {
+                break;
+            }
+            tried |= 1L << index;
+            Target target = targets.get(index);
+            Circuit circuit = circuits.get(index);
+            describe(header, target, number);
+            Admission admission;
+            try {
+                admission = admit.apply(target);
+            } catch (RuntimeException refused) {
+                circuit.released();
+                throw refused;
+            }
+            if (number == 1) {
+                admission.writeHeaders(header);
+            }
+            long started = System.nanoTime();
+            try {
+                long firstContent = attempt.run(call.retarget(target, admission, number));
+                circuit.succeeded(millisSince(started, System.nanoTime()),
+                        firstContent == 0 ? -1 : millisSince(started, firstContent));
+                return;
+            } catch (ApiError error) {
+                long took = millisSince(started, System.nanoTime());
+                if (UpstreamFailures.refusedServerKey(error)) {
+                    circuit.misconfigured(took, error.getMessage());
+                } else if (retryable(error.status())) {
+                    circuit.failed(took, error.getMessage());
+                } else {
+                    circuit.released();
+                    throw error;
+                }
+                last = error;
+                firstFailureNanos = firstFailureNanos == 0 ? System.nanoTime() : firstFailureNanos;
+            } catch (RuntimeException other) {
+                circuit.released();
+                throw other;
+            } finally {
+                admission.release();
+            }
+        }
+        throw last != null ? last : ApiError.upstreamUnavailable("No upstream provider of the model '"
+                + targets.getFirst().model() + "' could be tried.");
+    }
+
+    /** True for the failures another target may not have: the upstream's overload, errors and timeouts. */
+    static boolean retryable(int status) {
+        return switch (status) {
+            case 408, 409, 429, 500, 502, 503, 504, 529 -> true;
+            default -> false;
+        };
+    }
+
+    /**
+     * The first untried target whose circuit lets a request through; for a call's first attempt when every circuit
+     * is open, the one that failed least recently rather than none, so a total outage recovers by itself.
+     */
+    private static int next(List<Circuit> circuits, long tried, boolean first) {
+        int count = Math.min(circuits.size(), MAX_CANDIDATES);
+        for (int index = 0; index < count; index++) {
+            if ((tried & 1L << index) == 0 && circuits.get(index).tryAcquire()) {
+                return index;
+            }
+        }
+        if (!first) {
+            return -1;
+        }
+        int oldest = 0;
+        for (int index = 1; index < count; index++) {
+            if (circuits.get(index).lastFailureNanos() < circuits.get(oldest).lastFailureNanos()) {
+                oldest = index;
+            }
+        }
+        return oldest;
+    }
+
+    private static long millisSince(long startNanos, long endNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(endNanos - startNanos);
+    }
+}

@@ -1,0 +1,194 @@
+package nexus.proxy.health;
+
+import java.util.function.LongSupplier;
+
+import nexus.shared.db.Provider;
+
+/**
+ * The circuit breaker of one target (a provider and a model name). Closed, it takes every request; {@code failures}
+ * retryable failures within the window open it for a cooldown; after the cooldown exactly one request is let through
+ * as the probe (half open): its success closes the circuit, its failure opens it again for twice the cooldown (up to
+ * the maximum). A refused server key makes it misconfigured until its provider row changes. The closed path is one
+ * volatile read; state changes take the circuit's monitor briefly. Thread-safe.
+ */
+public final class Circuit {
+
+    /** A breaker's state, named as {@code upstream_health.state} stores it. */
+    public enum State {
+        CLOSED, OPEN, HALF_OPEN, MISCONFIGURED;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final long providerId;
+    private final String model;
+    private final HealthSettings settings;
+    private final LongSupplier nanos;
+    private final HealthWindow window = new HealthWindow();
+    /** When the last failures happened, a ring of {@code settings.failures()}; guarded by this, as are the next. */
+    private final long[] failureTimes;
+    private int nextFailure;
+    private int recordedFailures;
+    private long openUntilNanos;
+    private long cooldownNanos;
+    private volatile State state = State.CLOSED;
+    private volatile long lastFailureNanos = Long.MIN_VALUE;
+    private volatile String lastError;
+    private volatile Provider provider;
+    private volatile boolean changed;
+
+    Circuit(Provider provider, String model, HealthSettings settings, LongSupplier nanos) {
+        this.providerId = provider.id();
+        this.model = model;
+        this.provider = provider;
+        this.settings = settings;
+        this.nanos = nanos;
+        this.failureTimes = new long[Math.max(1, settings.failures())];
+        this.cooldownNanos = settings.cooldown().toNanos();
+    }
+
+    /**
+     * True when a request may go to this target now. An open circuit whose cooldown ended answers true to exactly one
+     * caller, whose request is the probe.
+     */
+    public boolean tryAcquire() {
+        State now = state;
+        if (now == State.CLOSED) {
+            return true;
+        }
+        if (now != State.OPEN) {
+            return false;
+        }
+        synchronized (this) {
+            if (state == State.OPEN && nanos.getAsLong() - openUntilNanos >= 0) {
+                setState(State.HALF_OPEN);
+                return true;
+            }
+            return false;
+        }
+    }
+
+    /** The target answered: recorded, and a circuit not closed (a probe, or a forced try) closes. */
+    public void succeeded(long latencyMillis, long firstTokenMillis) {
+        window.add(nanos.getAsLong(), latencyMillis, firstTokenMillis, false);
+        changed = true;
+        if (state != State.CLOSED) {
+            synchronized (this) {
+                cooldownNanos = settings.cooldown().toNanos();
+                recordedFailures = 0;
+                setState(State.CLOSED);
+            }
+        }
+    }
+
+    /** The target failed in a way worth retrying elsewhere: counted toward opening, or re-opens a probed circuit. */
+    public void failed(long latencyMillis, String error) {
+        long now = nanos.getAsLong();
+        window.add(now, latencyMillis, -1, true);
+        lastError = error;
+        lastFailureNanos = now;
+        changed = true;
+        synchronized (this) {
+            switch (state) {
+                case HALF_OPEN, OPEN -> {
+                    cooldownNanos = Math.min(cooldownNanos * 2, settings.maxCooldown().toNanos());
+                    open(now);
+                }
+                case CLOSED -> {
+                    failureTimes[nextFailure] = now;
+                    nextFailure = (nextFailure + 1) % failureTimes.length;
+                    recordedFailures = Math.min(recordedFailures + 1, failureTimes.length);
+                    // the slot written next holds the oldest of the last N failures
+                    if (recordedFailures == failureTimes.length
+                            && now - failureTimes[nextFailure] <= settings.window().toNanos()) {
+                        open(now);
+                    }
+                }
+                case MISCONFIGURED -> { }
+            }
+        }
+    }
+
+    /** The upstream refused the server key: skipped until its provider row changes. */
+    public void misconfigured(long latencyMillis, String error) {
+        long now = nanos.getAsLong();
+        window.add(now, latencyMillis, -1, true);
+        lastError = error;
+        lastFailureNanos = now;
+        changed = true;
+        synchronized (this) {
+            setState(State.MISCONFIGURED);
+        }
+    }
+
+    /** A probe ended without a verdict (its client left): the next request probes again. */
+    public void released() {
+        synchronized (this) {
+            if (state == State.HALF_OPEN) {
+                setState(State.OPEN);
+            }
+        }
+    }
+
+    /** Sees the provider row of a reloaded routing table: a changed row clears a misconfigured circuit. */
+    void refresh(Provider now) {
+        if (now.equals(provider)) {
+            return;
+        }
+        provider = now;
+        synchronized (this) {
+            if (state == State.MISCONFIGURED) {
+                setState(State.CLOSED);
+            }
+        }
+    }
+
+    private void open(long now) {
+        openUntilNanos = now + cooldownNanos;
+        recordedFailures = 0;
+        setState(State.OPEN);
+    }
+
+    private void setState(State next) {
+        state = next;
+        changed = true;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** When it last failed ({@link System#nanoTime()} scale of its clock), or Long.MIN_VALUE if never. */
+    public long lastFailureNanos() {
+        return lastFailureNanos;
+    }
+
+    public long providerId() {
+        return providerId;
+    }
+
+    public String model() {
+        return model;
+    }
+
+    /** The last failure's message, or null. */
+    public String lastError() {
+        return lastError;
+    }
+
+    /** True once since each change; the publisher writes only the circuits that changed. */
+    boolean takeChanged() {
+        if (!changed) {
+            return false;
+        }
+        changed = false;
+        return true;
+    }
+
+    /** What it did over its window, now. */
+    HealthWindow.Report report() {
+        return window.report(nanos.getAsLong(), settings.window().toNanos());
+    }
+}

@@ -1,0 +1,43 @@
+package nexus.proxy.health;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+import nexus.shared.db.Provider;
+
+/**
+ * Every target's {@link Circuit}, kept in memory across reloads of the routing table so a reload does not forget a
+ * target's health; looked up only when the table loads, never per request. Thread-safe.
+ */
+public final class TargetHealth {
+
+    private final HealthSettings settings;
+    private final LongSupplier nanos;
+    private final Map<String, Circuit> circuits = new ConcurrentHashMap<>();
+
+    /** @param nanos the clock of the breakers, in nanoseconds ({@link System#nanoTime} outside tests) */
+    public TargetHealth(HealthSettings settings, LongSupplier nanos) {
+        this.settings = settings;
+        this.nanos = nanos;
+    }
+
+    /** The default settings on the system's clock. */
+    public static TargetHealth withDefaults() {
+        return new TargetHealth(HealthSettings.DEFAULTS, System::nanoTime);
+    }
+
+    /** The circuit of a provider's model, created closed the first time; told of the provider's row as it is now. */
+    public Circuit circuit(Provider provider, String model) {
+        Circuit circuit = circuits.computeIfAbsent(provider.id() + "\u0000" + model,
+                key -> new Circuit(provider, model, settings, nanos));
+        circuit.refresh(provider);
+        return circuit;
+    }
+
+    /** Every circuit ever made. */
+    public Collection<Circuit> circuits() {
+        return circuits.values();
+    }
+}

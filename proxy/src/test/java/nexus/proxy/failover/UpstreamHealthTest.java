@@ -1,0 +1,82 @@
+package nexus.proxy.failover;
+
+import static nexus.proxy.failover.TwoProviders.CHAT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import okhttp3.Response;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import nexus.proxy.OpenAiReplies;
+import nexus.proxy.Sse;
+import nexus.shared.db.UpstreamHealth;
+import nexus.shared.db.UpstreamHealthDao;
+
+/**
+ * Both providers of a model failing: five failures open each target, the proxy publishes that to
+ * {@code upstream_health}, and with every target open the one that failed least recently is still tried, so the
+ * model answers again as soon as a provider is back.
+ */
+class UpstreamHealthTest {
+
+    private static final int FAILURES_TO_OPEN = 5;
+
+    @RegisterExtension
+    final TwoProviders gateway = new TwoProviders();
+
+    @Test
+    void targets_open_after_five_failures_are_published_and_the_least_recently_failed_is_still_tried()
+            throws Exception {
+        for (int call = 0; call < FAILURES_TO_OPEN; call++) {
+            gateway.first().enqueue(OpenAiReplies.json(503, "{\"error\":{\"message\":\"first down\"}}"));
+            gateway.second().enqueue(OpenAiReplies.json(503, "{\"error\":{\"message\":\"second down\"}}"));
+            try (Response response = gateway.chat(CHAT)) {
+                assertThat(response.code()).isEqualTo(503);
+                assertThat(response.header("X-Nexus-Provider")).isEqualTo("Second");
+                assertThat(response.header("X-Nexus-Attempts")).isEqualTo("2");
+            }
+        }
+        Map<Long, UpstreamHealth> opened = awaitHealth(rows -> rows.size() == 2
+                && rows.stream().allMatch(row -> row.state().equals("open")));
+        JsonNode report = Sse.tree(opened.get(gateway.firstId()).report());
+        assertThat(report.path("requests").asInt()).isEqualTo(FAILURES_TO_OPEN);
+        assertThat(report.path("error_rate").asDouble()).isEqualTo(1.0);
+        assertThat(report.path("last_error").asText()).contains("first down");
+        assertThat(report.has("p50_ms") && report.has("p95_ms") && report.has("ttft_p50_ms")).isTrue();
+
+        gateway.first().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "first is back", 5, 2)));
+        try (Response response = gateway.chat(CHAT)) {
+            assertThat(response.code()).isEqualTo(200);
+            assertThat(response.body().string()).contains("first is back");
+            assertThat(response.header("X-Nexus-Provider")).isEqualTo("First");
+        }
+
+        assertThat(gateway.second().getRequestCount()).isEqualTo(FAILURES_TO_OPEN);
+        awaitHealth(rows -> rows.stream().anyMatch(row -> row.providerId() == gateway.firstId()
+                && row.state().equals("closed")));
+    }
+
+    /** Polls {@code upstream_health} until the condition holds (it is published about once a second). */
+    private Map<Long, UpstreamHealth> awaitHealth(Predicate<List<UpstreamHealth>> condition) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<UpstreamHealth> rows = read();
+        while (!condition.test(rows) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));  // a poll interval, not a wait for an outcome
+            rows = read();
+        }
+        assertThat(condition.test(rows)).as("upstream_health within 10 s: %s", rows).isTrue();
+        return rows.stream().collect(Collectors.toMap(UpstreamHealth::providerId, row -> row));
+    }
+
+    private List<UpstreamHealth> read() {
+        return gateway.proxy().database().dao(UpstreamHealthDao.class).listAll();
+    }
+}
