@@ -2,6 +2,7 @@ package nexus.proxy;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -41,6 +42,8 @@ import nexus.proxy.responses.StoredResponsesHandler;
 import nexus.proxy.health.HealthPublisher;
 import nexus.proxy.health.TargetHealth;
 import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.routing.TargetOrder;
+import nexus.proxy.routing.TargetOrders;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamWatchdog;
@@ -54,6 +57,7 @@ import nexus.proxy.ws.ChatSocket;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.Conversations;
 import nexus.shared.db.Database;
+import nexus.shared.db.RouteStrategy;
 import nexus.shared.http.JettyEdge;
 import nexus.shared.json.Json;
 
@@ -95,7 +99,9 @@ public final class ProxyApp implements AutoCloseable {
         var clients = new UpstreamClients(upstreamHttp);
         var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);
         ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
-        ChatFailover failover = ChatFailover.withDefaults(config);
+        // The one place each route strategy gets its order: the bandit's own order is put here in place of priority's.
+        Map<RouteStrategy, TargetOrder> orders = TargetOrders.standard(config.routingRandom());
+        ChatFailover failover = ChatFailover.withDefaults(config, orders);
         var budget = new BodyBudget(config.maxBufferedBytes(), config.maxRequestBytes());
         var bodies = new BodyReader(config.maxRequestBytes(), budget);
         var clientWatch = new ClientWatch(watchdog);
@@ -121,7 +127,8 @@ public final class ProxyApp implements AutoCloseable {
         var rerank = handler.apply(Endpoint.RERANK);
         var images = handler.apply(Endpoint.IMAGES_GENERATIONS);
         var legacyCompletions = handler.apply(Endpoint.COMPLETIONS);
-        var chatSocket = new ChatSocket(routing, chat, inFlight, watchdog, mapper, clock, config, budget);
+        var chatSocket = new ChatSocket(routing, chat, inFlight, watchdog, mapper, clock, config, budget,
+                failover);
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
         var videos = new VideosHandler(routing, videoService, mapper, clock, bodies);
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);

@@ -26,6 +26,12 @@ public record ChatCall(String requestId, String conversationId, String apiKey, T
                 conversationNamed, 1, null);
     }
 
+    /** The same call, for the route the client named. */
+    public ChatCall routed(String name) {
+        return new ChatCall(requestId, conversationId, apiKey, target, request, endpoint, startNanos, startMillis,
+                admission, owner, conversationNamed, attempt, name);
+    }
+
     /**
      * Attempt {@code number} of this call, at a target under its own admission; after the first, its request id is
      * this call's with {@code -number} appended, so each attempt is a usage row of its own.

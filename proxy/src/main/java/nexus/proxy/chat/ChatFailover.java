@@ -1,29 +1,37 @@
 package nexus.proxy.chat;
 
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 
 import nexus.proxy.billing.Admission;
 import nexus.proxy.health.Circuit;
 import nexus.proxy.routing.Candidates;
+import nexus.proxy.routing.RoutePlan;
+import nexus.proxy.routing.TargetOrder;
 import nexus.proxy.routing.Target;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.shared.config.NexusConfig;
+import nexus.shared.db.RouteStrategy;
 import nexus.shared.error.ApiError;
 
 /**
  * Tries a call's candidate targets in order until one answers: open circuits are skipped, a retryable failure before
  * the client got a byte moves on to the next target at once, up to {@code maxAttempts} and while less than
- * {@code deadline} has passed since the first failure. Each attempt is admitted at its own target's prices and
- * records its own usage row; every attempt's outcome is told to its target's circuit. Thread-safe.
+ * {@code deadline} has passed since the first failure. A route's candidates are ordered by its strategy, may set
+ * their own attempts and deadline, and are tried again from the start when attempts outnumber them, after the wait
+ * the failed answer asked for (else a backoff). Each attempt is admitted at its own target's prices and records its
+ * own usage row; every attempt's outcome is told to its target's circuit. Thread-safe.
  */
 public final class ChatFailover {
 
     public static final String PROVIDER_HEADER = "X-Nexus-Provider";
     public static final String MODEL_HEADER = "X-Nexus-Model";
     public static final String ATTEMPTS_HEADER = "X-Nexus-Attempts";
+    public static final String ROUTE_HEADER = "X-Nexus-Route";
     /** How many targets one call tries at most. */
     public static final int MAX_ATTEMPTS = 3;
     private static final int MAX_CANDIDATES = Long.SIZE;
@@ -36,15 +44,24 @@ public final class ChatFailover {
 
     private final int maxAttempts;
     private final long deadlineNanos;
+    private final Map<RouteStrategy, TargetOrder> orders;
+    private final RetryDelay delays;
 
-    public ChatFailover(int maxAttempts, long deadlineNanos) {
+    /** @param orders how each route strategy orders its targets */
+    public ChatFailover(int maxAttempts, long deadlineNanos, Map<RouteStrategy, TargetOrder> orders,
+                        RandomGenerator random) {
         this.maxAttempts = maxAttempts;
         this.deadlineNanos = deadlineNanos;
+        this.orders = Map.copyOf(orders);
+        this.delays = new RetryDelay(random);
     }
 
-    /** {@link #MAX_ATTEMPTS} attempts, fallbacks started within the upstream read timeout after the first failure. */
-    public static ChatFailover withDefaults(NexusConfig config) {
-        return new ChatFailover(MAX_ATTEMPTS, config.upstreamReadTimeout().toNanos());
+    /**
+     * {@link #MAX_ATTEMPTS} attempts, fallbacks started within the upstream read timeout after the first failure,
+     * routes ordered by {@code orders}.
+     */
+    public static ChatFailover withDefaults(NexusConfig config, Map<RouteStrategy, TargetOrder> orders) {
+        return new ChatFailover(MAX_ATTEMPTS, config.upstreamReadTimeout().toNanos(), orders, config.routingRandom());
     }
 
     /** Names the target that answers (or failed last) in the answer's headers. */
@@ -62,18 +79,40 @@ public final class ChatFailover {
                     BiConsumer<String, String> header, Attempt attempt) {
         List<Target> targets = candidates.targets();
         List<Circuit> circuits = candidates.circuits();
+        RoutePlan plan = candidates.route();
+        int[] order = null;
+        int attempts = maxAttempts;
+        long deadline = deadlineNanos;
+        if (plan != null) {
+            header.accept(ROUTE_HEADER, plan.name());
+            call = call.routed(plan.name());
+            order = orders.get(plan.strategy()).order(candidates, call.request().stream());
+            attempts = plan.maxAttempts() > 0 ? plan.maxAttempts() : maxAttempts;
+            deadline = plan.deadlineNanos() > 0 ? plan.deadlineNanos() : deadlineNanos;
+        }
         long tried = 0;
+        long everTried = 0;
+        int retries = 0;
         long firstFailureNanos = 0;
         ApiError last = null;
-        for (int number = 1; number <= maxAttempts; number++) {
-            if (number > 1 && System.nanoTime() - firstFailureNanos >= deadlineNanos) {
+        for (int number = 1; number <= attempts; number++) {
+            if (number > 1 && System.nanoTime() - firstFailureNanos >= deadline) {
                 break;
             }
-            int index = next(circuits, tried, number == 1);
+            int index = next(order, circuits, tried, number == 1);
+            if (index < 0 && plan != null && tried != 0) {
+                tried = 0;  // every target tried: a route goes round again
+                index = next(order, circuits, tried, false);
+            }
             if (index < 0) {
                 break;
             }
+            if ((everTried & 1L << index) != 0 && !waited(delays.millis(last, retries++), firstFailureNanos, deadline)) {
+                circuits.get(index).released();
+                break;
+            }
             tried |= 1L << index;
+            everTried |= 1L << index;
             Target target = targets.get(index);
             Circuit circuit = circuits.get(index);
             describe(header, target, number);
@@ -112,8 +151,26 @@ public final class ChatFailover {
                 admission.release();
             }
         }
-        throw last != null ? last : ApiError.upstreamUnavailable("No upstream provider of the model '"
-                + targets.getFirst().model() + "' could be tried.");
+        if (last != null) {
+            throw last;
+        }
+        throw plan != null ? ApiError.noHealthyTarget(plan.name()) : ApiError.upstreamUnavailable(
+                "No upstream provider of the model '" + targets.getFirst().model() + "' could be tried.");
+    }
+
+    /** Waits {@code millis} before retrying a target; false (without waiting) when that would pass the deadline. */
+    private static boolean waited(long millis, long firstFailureNanos, long deadlineNanos) {
+        long waitNanos = TimeUnit.MILLISECONDS.toNanos(millis);
+        if (System.nanoTime() + waitNanos - firstFailureNanos >= deadlineNanos) {
+            return false;
+        }
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** True for the failures another target may not have: the upstream's overload, errors and timeouts. */
@@ -125,21 +182,24 @@ public final class ChatFailover {
     }
 
     /**
-     * The first untried target whose circuit lets a request through; for a call's first attempt when every circuit
-     * is open, the one that failed least recently rather than none, so a total outage recovers by itself.
+     * The first untried target (in {@code order}, or as listed when null) whose circuit lets a request through; for a
+     * call's first attempt when every circuit is open, the one that failed least recently rather than none, so a
+     * total outage recovers by itself.
      */
-    private static int next(List<Circuit> circuits, long tried, boolean first) {
-        int count = Math.min(circuits.size(), MAX_CANDIDATES);
-        for (int index = 0; index < count; index++) {
+    private static int next(int[] order, List<Circuit> circuits, long tried, boolean first) {
+        int count = Math.min(order == null ? circuits.size() : order.length, MAX_CANDIDATES);
+        for (int position = 0; position < count; position++) {
+            int index = order == null ? position : order[position];
             if ((tried & 1L << index) == 0 && circuits.get(index).tryAcquire()) {
                 return index;
             }
         }
-        if (!first) {
+        if (!first || count == 0) {
             return -1;
         }
-        int oldest = 0;
-        for (int index = 1; index < count; index++) {
+        int oldest = order == null ? 0 : order[0];
+        for (int position = 1; position < count; position++) {
+            int index = order == null ? position : order[position];
             if (circuits.get(index).lastFailureNanos() < circuits.get(oldest).lastFailureNanos()) {
                 oldest = index;
             }

@@ -22,6 +22,8 @@ public final class Circuit {
         }
     }
 
+    private static final long REPORT_REUSE_NANOS = 1_000_000_000L;
+
     private final long providerId;
     private final String model;
     private final HealthSettings settings;
@@ -38,6 +40,9 @@ public final class Circuit {
     private volatile String lastError;
     private volatile Provider provider;
     private volatile boolean changed;
+    /** The window's report as last read for a route's order, and when; redone after a second or a first outcome. */
+    private volatile HealthWindow.Report lastReport;
+    private volatile long lastReportNanos;
 
     Circuit(Provider provider, String model, HealthSettings settings, LongSupplier nanos) {
         this.providerId = provider.id();
@@ -73,6 +78,7 @@ public final class Circuit {
     /** The target answered: recorded, and a circuit not closed (a probe, or a forced try) closes. */
     public void succeeded(long latencyMillis, long firstTokenMillis) {
         window.add(nanos.getAsLong(), latencyMillis, firstTokenMillis, false);
+        forgetEmptyReport();
         changed = true;
         if (state != State.CLOSED) {
             synchronized (this) {
@@ -87,6 +93,7 @@ public final class Circuit {
     public void failed(long latencyMillis, String error) {
         long now = nanos.getAsLong();
         window.add(now, latencyMillis, -1, true);
+        forgetEmptyReport();
         lastError = error;
         lastFailureNanos = now;
         changed = true;
@@ -115,6 +122,7 @@ public final class Circuit {
     public void misconfigured(long latencyMillis, String error) {
         long now = nanos.getAsLong();
         window.add(now, latencyMillis, -1, true);
+        forgetEmptyReport();
         lastError = error;
         lastFailureNanos = now;
         changed = true;
@@ -185,6 +193,33 @@ public final class Circuit {
         }
         changed = false;
         return true;
+    }
+
+    /**
+     * The median over its window of its latency, or of its time to first token when {@code firstToken}; -1 when it
+     * has no outcome in the window. Read at most once a second (sooner when the first outcome arrives), so ordering
+     * a route by latency costs no sort per request.
+     */
+    public long medianMillis(boolean firstToken) {
+        long now = nanos.getAsLong();
+        HealthWindow.Report report = lastReport;
+        if (report == null || now - lastReportNanos > REPORT_REUSE_NANOS) {
+            report = report();
+            lastReportNanos = now;
+            lastReport = report;
+        }
+        if (report.requests() == 0) {
+            return -1;
+        }
+        return firstToken && report.ttftP50Millis() > 0 ? report.ttftP50Millis() : report.p50Millis();
+    }
+
+    /** A report that saw no outcome is redone as soon as one arrives, so a new target's first result counts. */
+    private void forgetEmptyReport() {
+        HealthWindow.Report report = lastReport;
+        if (report != null && report.requests() == 0) {
+            lastReport = null;
+        }
     }
 
     /** What it did over its window, now. */

@@ -36,6 +36,25 @@ public final class TargetHealth {
         return circuit;
     }
 
+    /**
+     * The circuit of a provider's model under a route's own settings: the shared one when they are the instance's,
+     * else one kept for those settings (a breaker cannot open after 3 failures and after 5 at once).
+     */
+    public Circuit circuit(Provider provider, String model, HealthSettings own) {
+        if (own.equals(settings)) {
+            return circuit(provider, model);
+        }
+        Circuit circuit = circuits.computeIfAbsent(provider.id() + "\u0000" + model + "\u0000" + own,
+                key -> new Circuit(provider, model, own, nanos));
+        circuit.refresh(provider);
+        return circuit;
+    }
+
+    /** The instance-wide settings, which a route's own settings fill in where it has none. */
+    public HealthSettings settings() {
+        return settings;
+    }
+
     /** Every circuit ever made. */
     public Collection<Circuit> circuits() {
         return circuits.values();

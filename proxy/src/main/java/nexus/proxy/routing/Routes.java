@@ -14,13 +14,15 @@ import nexus.shared.db.ApiKey;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.Provider;
 import nexus.shared.db.ProviderModel;
+import nexus.shared.db.Route;
+import nexus.shared.db.RouteTarget;
 import nexus.shared.error.ApiError;
 import nexus.shared.error.ErrorCode;
 import nexus.shared.secret.KeyHash;
 
 /**
- * An immutable snapshot of the enabled providers and models and the issued keys: who a key is, and where a model
- * goes. Thread-safe.
+ * An immutable snapshot of the enabled providers, models and routes and the issued keys: who a key is, and where a
+ * model or route goes. An issued key reaches only the providers its region policy allows. Thread-safe.
  */
 public final class Routes {
 
@@ -35,12 +37,14 @@ public final class Routes {
     private final Map<String, Caller> issuedSeen = new ConcurrentHashMap<>();
     /** Per provider id, where each of its models goes, by name, in id order. */
     private final Map<Long, Map<String, Target>> modelsByProvider;
-    /** Per type and name, the targets an issued key may try, in provider-id order. */
-    private final Map<ModelType, Map<String, Candidates>> issuedCandidates;
+    /** Per region policy, type and name, the targets an issued key may try, in provider-id order (a route's order). */
+    private final Map<String, Map<ModelType, Map<String, Candidates>>> issuedCandidates;
+    private final RouteBook routeBook;
     /** The same per personalized key, over the providers that carry it. */
     private final Map<String, Map<ModelType, Map<String, Candidates>>> personalCandidates;
 
-    Routes(List<Provider> providers, List<ProviderModel> models, List<ApiKey> keys, TargetHealth health) {
+    Routes(List<Provider> providers, List<ProviderModel> models, List<ApiKey> keys, List<Route> routes,
+           List<RouteTarget> routeTargets, TargetHealth health) {
         Map<String, List<Provider>> byKey = new HashMap<>();
         for (Provider provider : providers) {
             byKey.computeIfAbsent(provider.personalizedKey(), key -> new ArrayList<>()).add(provider);
@@ -49,9 +53,12 @@ public final class Routes {
         byKey.forEach((key, list) -> callers.put(key, Caller.personal(key, List.copyOf(list))));
         this.callersByKey = Map.copyOf(callers);
 
-        List<Provider> everyProvider = List.copyOf(providers);
+        Map<String, List<Provider>> byPolicy = new HashMap<>();
+        byPolicy.put(ApiKey.ANY_REGION, List.copyOf(providers));
         Map<String, Caller> issued = new HashMap<>();
-        keys.forEach(key -> issued.put(key.keyHash(), Caller.issued(key, everyProvider)));
+        keys.forEach(key -> issued.put(key.keyHash(), Caller.issued(key, byPolicy.computeIfAbsent(
+                RegionPolicy.of(key), policy -> providers.stream()
+                        .filter(provider -> RegionPolicy.allows(policy, provider)).toList()))));
         this.issuedByHash = Map.copyOf(issued);
 
         Map<Long, Provider> providersById = new HashMap<>();
@@ -66,15 +73,25 @@ public final class Routes {
             }
         }
         this.modelsByProvider = Map.copyOf(byProvider);
+        this.routeBook = new RouteBook(routes, routeTargets, modelsByProvider, health);
 
-        this.issuedCandidates = candidatesOf(everyProvider, health);
+        Map<String, Map<ModelType, Map<String, Candidates>>> byPolicyCandidates = new HashMap<>();
+        byPolicy.forEach((policy, list) -> byPolicyCandidates.put(policy, candidatesOf(list, health,
+                target -> RegionPolicy.allows(policy, target.provider()), false)));
+        this.issuedCandidates = Map.copyOf(byPolicyCandidates);
         Map<String, Map<ModelType, Map<String, Candidates>>> personal = new HashMap<>();
-        byKey.forEach((key, list) -> personal.put(key, candidatesOf(list, health)));
+        byKey.forEach((key, list) -> personal.put(key, candidatesOf(list, health,
+                target -> list.contains(target.provider()), true)));
         this.personalCandidates = Map.copyOf(personal);
     }
 
-    /** Per type and name, the targets of these providers in their order, with a breaker each when there are several. */
-    private Map<ModelType, Map<String, Candidates>> candidatesOf(List<Provider> providers, TargetHealth health) {
+    /**
+     * Per type and name, the targets of these providers in their order, with a breaker each when there are several,
+     * and the routes whose targets {@code reachable} lets through (every one of them when {@code everyTarget}).
+     */
+    private Map<ModelType, Map<String, Candidates>> candidatesOf(List<Provider> providers, TargetHealth health,
+                                                                 java.util.function.Predicate<Target> reachable,
+                                                                 boolean everyTarget) {
         Map<ModelType, Map<String, List<Target>>> lists = new EnumMap<>(ModelType.class);
         for (Provider provider : providers) {
             modelsByProvider.getOrDefault(provider.id(), Map.of()).forEach((name, target) -> lists
@@ -86,8 +103,10 @@ public final class Routes {
             Map<String, Candidates> built = new HashMap<>();
             byName.forEach((name, targets) -> built.put(name, new Candidates(List.copyOf(targets), targets.size() == 1
                     ? List.of() : targets.stream().map(target -> health.circuit(target.provider(), name)).toList())));
-            candidates.put(type, Map.copyOf(built));
+            candidates.put(type, built);
         });
+        routeBook.addTo(candidates, reachable, everyTarget);
+        candidates.replaceAll((type, byName) -> Map.copyOf(byName));
         return candidates;
     }
 
@@ -144,25 +163,72 @@ public final class Routes {
             }
         }
         if (otherType != null) {
-            throw ApiError.invalidRequest("The model '" + model + "' is a model of type " + otherType.wireName()
-                    + "; this endpoint needs a model of type " + type.wireName() + ".", "model");
+            throw wrongType(model, otherType, type);
         }
-        throw ApiError.modelNotFound(model);
+        ApiError outside = outsideRegion(caller, model, type);
+        throw outside != null ? outside : ApiError.modelNotFound(model);
+    }
+
+    private static ApiError wrongType(String model, ModelType found, ModelType wanted) {
+        return ApiError.invalidRequest("The model '" + model + "' is a model of type " + found.wireName()
+                + "; this endpoint needs a model of type " + wanted.wireName() + ".", "model");
+    }
+
+    /** The 403 for a name only providers outside an issued key's region policy serve; null when that is not why. */
+    private ApiError outsideRegion(Caller caller, String model, ModelType type) {
+        if (caller.key() == null || RegionPolicy.of(caller.key()).equals(ApiKey.ANY_REGION)) {
+            return null;
+        }
+        Map<String, Candidates> everywhere = issuedCandidates.get(ApiKey.ANY_REGION).get(type);
+        if (everywhere == null || !everywhere.containsKey(model)) {
+            return null;
+        }
+        return ApiError.permissionDenied("This key's region policy '" + RegionPolicy.of(caller.key())
+                + "' excludes every provider of the model '" + model + "'.");
     }
 
     /**
-     * The targets that serve a model of this type for this caller, in provider-id order: the first is tried first,
-     * the next is its fallback. Refused like {@link #resolve} when there is none.
+     * The targets that serve a model or route of this type for this caller: a model's in provider-id order (the first
+     * is tried first, the next is its fallback), a route's with its plan. Refused like {@link #resolve} when there is
+     * none; a route with no usable target is 503 no_healthy_target.
      */
     public Candidates candidates(Caller caller, String model, ModelType type) {
         Map<ModelType, Map<String, Candidates>> byType = caller.key() == null
-                ? personalCandidates.get(caller.apiKey()) : issuedCandidates;
+                ? personalCandidates.get(caller.apiKey()) : issuedCandidates.get(RegionPolicy.of(caller.key()));
         Map<String, Candidates> byName = byType == null ? null : byType.get(type);
         Candidates found = byName == null ? null : byName.get(model);
-        if (found == null || !caller.mayUse(model)) {
-            resolve(caller, model, type);  // throws the refusal
-            throw ApiError.modelNotFound(model);
+        if (found == null || found.targets().isEmpty() || !caller.mayUse(model)) {
+            throw refusal(caller, model, type, found);
         }
+        return found;
+    }
+
+    private ApiError refusal(Caller caller, String model, ModelType type, Candidates found) {
+        if (caller.mayUse(model) && found != null) {
+            return ApiError.noHealthyTarget(model);
+        }
+        ModelType routeType = routeBook.type(model);
+        if (caller.mayUse(model) && routeType != null && routeType != type) {
+            return wrongType(model, routeType, type);
+        }
+        resolve(caller, model, type);  // throws the refusal
+        return ApiError.modelNotFound(model);
+    }
+
+    /** The routes this caller may use, each with its reachable targets; all types when type is null. */
+    public List<Candidates> routes(Caller caller, ModelType type) {
+        Map<ModelType, Map<String, Candidates>> byType = caller.key() == null
+                ? personalCandidates.get(caller.apiKey()) : issuedCandidates.get(RegionPolicy.of(caller.key()));
+        List<Candidates> found = new ArrayList<>();
+        if (byType != null) {
+            byType.forEach((kind, byName) -> byName.forEach((name, candidates) -> {
+                if ((type == null || type == kind) && candidates.route() != null && !candidates.targets().isEmpty()
+                        && caller.mayUse(name)) {
+                    found.add(candidates);
+                }
+            }));
+        }
+        found.sort(java.util.Comparator.comparing(candidates -> candidates.route().name()));
         return found;
     }
 

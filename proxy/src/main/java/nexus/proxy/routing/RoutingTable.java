@@ -20,6 +20,7 @@ import nexus.shared.db.DatabaseBusy;
 import nexus.shared.db.LedgerDao;
 import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderModelDao;
+import nexus.shared.db.RouteDao;
 import nexus.shared.db.Transactions;
 
 /**
@@ -124,8 +125,10 @@ public final class RoutingTable implements AutoCloseable {
             List<ApiKey> keys = handle.attach(ApiKeyDao.class).listActive();
             LedgerDao ledger = handle.attach(LedgerDao.class);
             accounts.configure(keys, ledger.credits(), ledger.lastTopups());  // before any caller can reach them
+            RouteDao routes = handle.attach(RouteDao.class);
             return new Routes(handle.attach(ProviderDao.class).listEnabled(),
-                    handle.attach(ProviderModelDao.class).listEnabled(), keys, health);
+                    handle.attach(ProviderModelDao.class).listEnabled(), keys, routes.listAll(),
+                    routes.listAllTargets(), health);
         });
         log.debug("Routing table reloaded at config version {}", configVersion);
         return loaded;

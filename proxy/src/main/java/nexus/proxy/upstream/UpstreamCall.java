@@ -76,7 +76,8 @@ public final class UpstreamCall implements AutoCloseable {
         watch.answered(response.headers());
         if (!response.isSuccessful()) {
             try (response; watch) {
-                throw errors.read(response.code(), response.peekBody(MAX_ERROR_BODY_BYTES).string());
+                throw withRetryAfter(errors.read(response.code(), response.peekBody(MAX_ERROR_BODY_BYTES).string()),
+                        response);
             } catch (IOException e) {
                 if (watch.clientLeft()) {
                     throw new ClientGoneException(e);
@@ -93,6 +94,23 @@ public final class UpstreamCall implements AutoCloseable {
         }
         return new UpstreamCall(call, response, provider, watch,
                 UpstreamSockets.readsOnCallingThread(http, response.protocol()));
+    }
+
+    /** The error, carrying the upstream's {@code Retry-After} and {@code retry-after-ms} when it sent them. */
+    private static ApiError withRetryAfter(ApiError error, Response response) {
+        String seconds = response.header("Retry-After");
+        String millis = response.header("retry-after-ms");
+        if (seconds == null && millis == null) {
+            return error;
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>(error.headers());
+        if (seconds != null) {
+            headers.put("Retry-After", seconds);
+        }
+        if (millis != null) {
+            headers.put("retry-after-ms", millis);
+        }
+        return error.withHeaders(headers);
     }
 
     /**

@@ -50,8 +50,8 @@ public final class ChatSocket {
      * upstream may be is closed; the upstream call of a connection that closes is cancelled by the {@code watchdog}.
      */
     public ChatSocket(RoutingTable routing, ChatService chat, InFlight inFlight, UpstreamWatchdog watchdog,
-                      ObjectMapper mapper, Clock clock, NexusConfig config, BodyBudget budget) {
-        this.handler = new WsChatHandler(routing, chat, inFlight, mapper, clock, ChatFailover.withDefaults(config));
+                      ObjectMapper mapper, Clock clock, NexusConfig config, BodyBudget budget, ChatFailover failover) {
+        this.handler = new WsChatHandler(routing, chat, inFlight, mapper, clock, failover);
         this.watchdog = watchdog;
         this.mapper = mapper;
         this.budget = budget;

@@ -29,7 +29,8 @@ public record NexusConfig(
         List<String> allowedHosts,
         String secretKey,
         Duration clientIdleTimeout,
-        String currency) {
+        String currency,
+        Long routingSeed) {
 
     public static final long DEFAULT_MAX_REQUEST_BYTES = 20L * 1024 * 1024;
     /** How long a client connection may send or read nothing before it is closed (Jetty's default). */
@@ -73,7 +74,8 @@ public record NexusConfig(
                 list(env, "NEXUS_ALLOWED_HOSTS"),
                 env.get("NEXUS_SECRET_KEY"),
                 duration(env, "NEXUS_CLIENT_IDLE_TIMEOUT", DEFAULT_CLIENT_IDLE_TIMEOUT),
-                currency(env, "NEXUS_CURRENCY"));
+                currency(env, "NEXUS_CURRENCY"),
+                seed(env, "NEXUS_ROUTING_SEED"));
     }
 
     /** Defaults for tests: loopback, ephemeral ports, everything under one folder. */
@@ -81,7 +83,7 @@ public record NexusConfig(
         return new NexusConfig("127.0.0.1", 0, 0, root.resolve("data"), root.resolve("logs"),
                 root.resolve("messages"), false, null, Duration.ofSeconds(5), Duration.ofSeconds(30),
                 DEFAULT_MAX_REQUEST_BYTES, defaultMaxBufferedBytes(), List.of(), null, DEFAULT_CLIENT_IDLE_TIMEOUT,
-                DEFAULT_CURRENCY);
+                DEFAULT_CURRENCY, null);
     }
 
     public Path databaseFile() {
@@ -91,61 +93,93 @@ public record NexusConfig(
     public NexusConfig withBindHost(String host) {
         return new NexusConfig(host, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout, currency);
+                clientIdleTimeout, currency, routingSeed);
     }
 
     public NexusConfig withStoreMessages(boolean store) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, store, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout, currency);
+                clientIdleTimeout, currency, routingSeed);
     }
 
     public NexusConfig withAdminToken(String token) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, token,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout, currency);
+                clientIdleTimeout, currency, routingSeed);
     }
 
     public NexusConfig withUpstreamTimeouts(Duration connect, Duration read) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 connect, read, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout, currency);
+                clientIdleTimeout, currency, routingSeed);
     }
 
     public NexusConfig withMaxRequestBytes(long bytes) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, bytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout, currency);
+                clientIdleTimeout, currency, routingSeed);
     }
 
     public NexusConfig withMaxBufferedBytes(long bytes) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, bytes, allowedHosts, secretKey,
-                clientIdleTimeout, currency);
+                clientIdleTimeout, currency, routingSeed);
     }
 
     public NexusConfig withAllowedHosts(List<String> hosts) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, hosts, secretKey,
-                clientIdleTimeout, currency);
+                clientIdleTimeout, currency, routingSeed);
     }
 
     public NexusConfig withSecretKey(String key) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, key,
-                clientIdleTimeout, currency);
+                clientIdleTimeout, currency, routingSeed);
     }
 
     public NexusConfig withClientIdleTimeout(Duration timeout) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                timeout, currency);
+                timeout, currency, routingSeed);
     }
 
     public NexusConfig withCurrency(String code) {
         return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
                 upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
-                clientIdleTimeout, code);
+                clientIdleTimeout, code, routingSeed);
+    }
+
+    public NexusConfig withRoutingSeed(Long seed) {
+        return new NexusConfig(bindHost, adminPort, proxyPort, dataDir, logsDir, messagesDir, storeMessages, adminToken,
+                upstreamConnectTimeout, upstreamReadTimeout, maxRequestBytes, maxBufferedBytes, allowedHosts, secretKey,
+                clientIdleTimeout, currency, seed);
+    }
+
+    /**
+     * The random source routes draw their orders from: fixed by {@code routingSeed} (a test's repeatable run), else
+     * seeded anew each start. Thread-safe.
+     */
+    public java.util.random.RandomGenerator routingRandom() {
+        if (routingSeed == null) {
+            return () -> java.util.concurrent.ThreadLocalRandom.current().nextLong();
+        }
+        return new SeededRandom(routingSeed);
+    }
+
+    /** A seeded generator shared by every request thread, one draw at a time so a seed gives one sequence. */
+    private static final class SeededRandom implements java.util.random.RandomGenerator {
+
+        private final java.util.SplittableRandom random;
+
+        SeededRandom(long seed) {
+            this.random = new java.util.SplittableRandom(seed);
+        }
+
+        @Override
+        public synchronized long nextLong() {
+            return random.nextLong();
+        }
     }
 
     /** True when the bind address only accepts connections from this machine. */
@@ -207,6 +241,11 @@ public record NexusConfig(
         } catch (NumberFormatException e) {
             throw new ConfigException(name + " must be a whole number, got '" + value + "'");
         }
+    }
+
+    /** A whole number, or null when unset. */
+    private static Long seed(Map<String, String> env, String name) {
+        return text(env, name, null) == null ? null : number(env, name, 0);
     }
 
     private static boolean bool(Map<String, String> env, String name, boolean fallback) {

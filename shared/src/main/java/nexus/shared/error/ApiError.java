@@ -208,6 +208,11 @@ public final class ApiError extends RuntimeException {
         return headers;
     }
 
+    /** 503: no target of this route can be tried (none usable, or every one skipped). */
+    public static ApiError noHealthyTarget(String route) {
+        return of(ErrorCode.NO_HEALTHY_TARGET, "model", "The route '" + route + "' has no healthy target to try.");
+    }
+
     public ErrorEnvelope toEnvelope() {
         return new ErrorEnvelope(new ErrorEnvelope.Body(getMessage(), type, param, code));
     }

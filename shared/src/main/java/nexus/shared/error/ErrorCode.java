@@ -25,7 +25,8 @@ public enum ErrorCode {
     OVERLOADED(503, "server_error", "overloaded"),
     INTERNAL_ERROR(500, "server_error", "internal_error"),
     REQUEST_TIMEOUT(408, "invalid_request_error", "request_timeout"),
-    SPEND_CAP_EXCEEDED(402, "insufficient_quota", "spend_cap_exceeded");
+    SPEND_CAP_EXCEEDED(402, "insufficient_quota", "spend_cap_exceeded"),
+    NO_HEALTHY_TARGET(503, "server_error", "no_healthy_target");
 
     private final int status;
     private final String type;

@@ -1,0 +1,9 @@
+package nexus.proxy.routing;
+
+import nexus.shared.db.RouteStrategy;
+
+/**
+ * What a route adds to its candidates: its name, how it orders them, each target's weight (by index), and how many
+ * attempts one call may make within what time.
+ */
+public record RoutePlan(String name, RouteStrategy strategy, int[] weights, int maxAttempts, long deadlineNanos) {}
