@@ -9,6 +9,7 @@ import io.javalin.http.Header;
 import nexus.proxy.anthropic.AnthropicErrors;
 import nexus.proxy.anthropic.MessagesHandler;
 import nexus.proxy.routing.Caller;
+import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.Routes;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
@@ -35,15 +36,22 @@ public final class ModelsHandler {
     }
 
     /**
-     * One entry of the list; {@code created} is when the provider was added, in seconds; {@code type} (not in OpenAI's
-     * format, ignored by its clients) says which endpoints serve the model.
+     * One entry of the list; {@code created} is when the provider (a route: the route) was added, in seconds;
+     * {@code type} (not in OpenAI's format, ignored by its clients) says which endpoints serve the model; a route is
+     * owned by {@code nexus} and shows the range of its targets' prices.
      */
     public record ModelEntry(String id, String object, long created, String ownedBy, String type,
-                             @JsonInclude(JsonInclude.Include.NON_NULL) Pricing pricing) {
+                             @JsonInclude(JsonInclude.Include.NON_NULL) Pricing pricing,
+                             @JsonInclude(JsonInclude.Include.NON_NULL) PriceRange priceRange) {
 
         static ModelEntry of(Target target, String currency) {
             return new ModelEntry(target.model(), "model", target.provider().createdAtMillis() / 1000,
-                    target.provider().name(), target.type().wireName(), Pricing.of(target.prices(), currency));
+                    target.provider().name(), target.type().wireName(), Pricing.of(target.prices(), currency), null);
+        }
+
+        static ModelEntry of(Candidates route, String currency) {
+            return new ModelEntry(route.route().name(), "model", route.route().createdAtMillis() / 1000, "nexus",
+                    route.first().type().wireName(), null, PriceRange.of(route.targets(), currency));
         }
     }
 
@@ -65,11 +73,16 @@ public final class ModelsHandler {
     /** GET /v1/models. */
     public void list(Context ctx) {
         Routes routes = routing.current();
-        List<Target> models = routes.models(caller(ctx, routes), type(ctx.queryParam("type")));
+        Caller caller = caller(ctx, routes);
+        List<Target> models = routes.models(caller, type(ctx.queryParam("type")));
         if (speaksAnthropic(ctx)) {
             ctx.json(AnthropicModels.page(models));
         } else {
-            ctx.json(new ModelList("list", models.stream().map(model -> ModelEntry.of(model, currency())).toList()));
+            List<ModelEntry> entries = new java.util.ArrayList<>();
+            models.forEach(model -> entries.add(ModelEntry.of(model, currency())));
+            routes.routes(caller, type(ctx.queryParam("type"))).forEach(route -> entries.add(ModelEntry.of(route,
+                    currency())));
+            ctx.json(new ModelList("list", entries));
         }
     }
 
@@ -77,7 +90,16 @@ public final class ModelsHandler {
     public void retrieve(Context ctx) {
         Routes routes = routing.current();
         String id = ctx.pathParam("id");
-        Target model = routes.models(caller(ctx, routes), null).stream()
+        Caller caller = caller(ctx, routes);
+        if (!speaksAnthropic(ctx)) {
+            for (Candidates route : routes.routes(caller, null)) {
+                if (route.route().name().equals(id)) {
+                    ctx.json(ModelEntry.of(route, currency()));
+                    return;
+                }
+            }
+        }
+        Target model = routes.models(caller, null).stream()
                 .filter(target -> target.model().equals(id))
                 .findFirst()
                 .orElseThrow(() -> ApiError.modelNotFound(id));

@@ -80,7 +80,7 @@ final class RouteBook {
         int[] weights = kept.stream().mapToInt(Usable::weight).toArray();
         RoutePlan plan = new RoutePlan(route.name(), entry.strategy(), weights,
                 route.maxAttempts() == null ? 0 : route.maxAttempts(),
-                route.deadlineMs() == null ? 0 : route.deadlineMs() * 1_000_000L);
+                route.deadlineMs() == null ? 0 : route.deadlineMs() * 1_000_000L, route.createdAtMillis());
         return new Candidates(kept.stream().map(Usable::target).toList(),
                 kept.stream().map(Usable::circuit).toList(), plan);
     }

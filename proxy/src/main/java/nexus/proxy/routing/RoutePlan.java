@@ -4,6 +4,7 @@ import nexus.shared.db.RouteStrategy;
 
 /**
  * What a route adds to its candidates: its name, how it orders them, each target's weight (by index), and how many
- * attempts one call may make within what time.
+ * attempts one call may make within what time (0: the failover's defaults), and when the route was created.
  */
-public record RoutePlan(String name, RouteStrategy strategy, int[] weights, int maxAttempts, long deadlineNanos) {}
+public record RoutePlan(String name, RouteStrategy strategy, int[] weights, int maxAttempts, long deadlineNanos,
+                        long createdAtMillis) {}

@@ -131,8 +131,9 @@ final class RoutedGateway implements BeforeEachCallback, AfterEachCallback {
     /** An enabled route of that type, strategy and attempts (null: the default), with its targets in order. */
     long route(String name, ModelType type, String strategy, Integer maxAttempts, To... targets) {
         RouteDao routes = proxy.database().dao(RouteDao.class);
+        long now = System.currentTimeMillis();
         long id = routes.insert(new Route(0, name, type, strategy, "", true, maxAttempts, null, null, null, null,
-                null, 1L, 1L));
+                null, now, now));
         for (int position = 0; position < targets.length; position++) {
             routes.insertTarget(new RouteTarget(id, position, targets[position].providerId(),
                     targets[position].model(), targets[position].weight()));
