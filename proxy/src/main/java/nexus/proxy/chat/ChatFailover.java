@@ -91,7 +91,7 @@ public final class ChatFailover {
             deadline = plan.deadlineNanos() > 0 ? plan.deadlineNanos() : deadlineNanos;
         }
         long tried = 0;
-        long everTried = 0;
+        ApiError[] failures = plan == null ? null : new ApiError[Math.min(targets.size(), MAX_CANDIDATES)];
         int retries = 0;
         long firstFailureNanos = 0;
         ApiError last = null;
@@ -107,12 +107,12 @@ public final class ChatFailover {
             if (index < 0) {
                 break;
             }
-            if ((everTried & 1L << index) != 0 && !waited(delays.millis(last, retries++), firstFailureNanos, deadline)) {
+            if (failures != null && failures[index] != null
+                    && !waited(delays.millis(failures[index], retries++), firstFailureNanos, deadline)) {
                 circuits.get(index).released();
                 break;
             }
             tried |= 1L << index;
-            everTried |= 1L << index;
             Target target = targets.get(index);
             Circuit circuit = circuits.get(index);
             describe(header, target, number);
@@ -143,6 +143,9 @@ public final class ChatFailover {
                     throw error;
                 }
                 last = error;
+                if (failures != null) {
+                    failures[index] = error;
+                }
                 firstFailureNanos = firstFailureNanos == 0 ? System.nanoTime() : firstFailureNanos;
             } catch (RuntimeException other) {
                 circuit.released();

@@ -193,14 +193,19 @@ public final class Routes {
      * none; a route with no usable target is 503 no_healthy_target.
      */
     public Candidates candidates(Caller caller, String model, ModelType type) {
-        Map<ModelType, Map<String, Candidates>> byType = caller.key() == null
-                ? personalCandidates.get(caller.apiKey()) : issuedCandidates.get(RegionPolicy.of(caller.key()));
+        Map<ModelType, Map<String, Candidates>> byType = candidatesOf(caller);
         Map<String, Candidates> byName = byType == null ? null : byType.get(type);
         Candidates found = byName == null ? null : byName.get(model);
         if (found == null || found.targets().isEmpty() || !caller.mayUse(model)) {
             throw refusal(caller, model, type, found);
         }
         return found;
+    }
+
+    /** Per type and name, what this caller may call; null for a personalized key no enabled provider carries. */
+    private Map<ModelType, Map<String, Candidates>> candidatesOf(Caller caller) {
+        return caller.key() == null
+                ? personalCandidates.get(caller.apiKey()) : issuedCandidates.get(RegionPolicy.of(caller.key()));
     }
 
     private ApiError refusal(Caller caller, String model, ModelType type, Candidates found) {
@@ -217,8 +222,7 @@ public final class Routes {
 
     /** The routes this caller may use, each with its reachable targets; all types when type is null. */
     public List<Candidates> routes(Caller caller, ModelType type) {
-        Map<ModelType, Map<String, Candidates>> byType = caller.key() == null
-                ? personalCandidates.get(caller.apiKey()) : issuedCandidates.get(RegionPolicy.of(caller.key()));
+        Map<ModelType, Map<String, Candidates>> byType = candidatesOf(caller);
         List<Candidates> found = new ArrayList<>();
         if (byType != null) {
             byType.forEach((kind, byName) -> byName.forEach((name, candidates) -> {
