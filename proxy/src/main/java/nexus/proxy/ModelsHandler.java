@@ -1,5 +1,6 @@
 package nexus.proxy;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -78,7 +79,7 @@ public final class ModelsHandler {
         if (speaksAnthropic(ctx)) {
             ctx.json(AnthropicModels.page(models));
         } else {
-            List<ModelEntry> entries = new java.util.ArrayList<>();
+            List<ModelEntry> entries = new ArrayList<>();
             models.forEach(model -> entries.add(ModelEntry.of(model, currency())));
             routes.routes(caller, type(ctx.queryParam("type"))).forEach(route -> entries.add(ModelEntry.of(route,
                     currency())));

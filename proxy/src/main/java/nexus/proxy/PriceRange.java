@@ -2,6 +2,7 @@ package nexus.proxy;
 
 import java.math.BigDecimal;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
 
@@ -32,6 +33,6 @@ public record PriceRange(Pricing min, Pricing max) {
 
     private static BigDecimal fold(List<ModelPrices> prices, Function<ModelPrices, BigDecimal> price,
                                    BinaryOperator<BigDecimal> pick) {
-        return prices.stream().map(price).filter(java.util.Objects::nonNull).reduce(pick).orElse(null);
+        return prices.stream().map(price).filter(Objects::nonNull).reduce(pick).orElse(null);
     }
 }

@@ -1,5 +1,6 @@
 package nexus.proxy.routing;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -92,9 +93,9 @@ final class RouteBook {
         }
         return new HealthSettings(
                 route.healthFailures() == null ? defaults.failures() : route.healthFailures(),
-                route.healthWindowMs() == null ? defaults.window() : java.time.Duration.ofMillis(route.healthWindowMs()),
+                route.healthWindowMs() == null ? defaults.window() : Duration.ofMillis(route.healthWindowMs()),
                 route.healthCooldownMs() == null ? defaults.cooldown()
-                        : java.time.Duration.ofMillis(route.healthCooldownMs()),
+                        : Duration.ofMillis(route.healthCooldownMs()),
                 defaults.maxCooldown());
     }
 }

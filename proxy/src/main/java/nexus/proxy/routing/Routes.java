@@ -1,12 +1,14 @@
 package nexus.proxy.routing;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import nexus.proxy.billing.CostFormula;
 import nexus.proxy.health.TargetHealth;
@@ -90,7 +92,7 @@ public final class Routes {
      * and the routes whose targets {@code reachable} lets through (every one of them when {@code everyTarget}).
      */
     private Map<ModelType, Map<String, Candidates>> candidatesOf(List<Provider> providers, TargetHealth health,
-                                                                 java.util.function.Predicate<Target> reachable,
+                                                                 Predicate<Target> reachable,
                                                                  boolean everyTarget) {
         Map<ModelType, Map<String, List<Target>>> lists = new EnumMap<>(ModelType.class);
         for (Provider provider : providers) {
@@ -232,7 +234,7 @@ public final class Routes {
                 }
             }));
         }
-        found.sort(java.util.Comparator.comparing(candidates -> candidates.route().name()));
+        found.sort(Comparator.comparing(candidates -> candidates.route().name()));
         return found;
     }
 

@@ -2,6 +2,8 @@ package nexus.proxy.routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -35,8 +37,8 @@ class RouteRetryTest {
         CompletableFuture<String> answer = CompletableFuture.supplyAsync(() -> {
             try (Response response = gateway.chat(KEY, "patient")) {
                 return response.code() + " " + response.header("X-Nexus-Attempts") + " " + response.body().string();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         });
 

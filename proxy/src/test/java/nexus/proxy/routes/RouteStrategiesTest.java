@@ -16,6 +16,7 @@ import nexus.proxy.ErrorBody;
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.Sse;
 import nexus.proxy.routes.RoutedGateway.To;
+import nexus.shared.db.ModelType;
 import nexus.shared.db.Usage;
 
 /** A route named as the model is answered by its targets in its strategy's order. */
@@ -133,8 +134,8 @@ class RouteStrategiesTest {
     @Test
     void a_route_of_another_type_is_refused_like_a_model_of_another_type() throws Exception {
         long provider = gateway.provider("Only", gateway.alwaysAnswering(0), KEY, "");
-        gateway.proxy().addModel(provider, "embedder", nexus.shared.db.ModelType.EMBEDDING);
-        gateway.route("vectors", nexus.shared.db.ModelType.EMBEDDING, "priority", null, To.of(provider, "embedder"));
+        gateway.proxy().addModel(provider, "embedder", ModelType.EMBEDDING);
+        gateway.route("vectors", ModelType.EMBEDDING, "priority", null, To.of(provider, "embedder"));
 
         try (Response response = gateway.chat(KEY, "vectors")) {
             String body = response.body().string();

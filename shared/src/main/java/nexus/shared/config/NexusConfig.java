@@ -8,6 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Every setting either process reads at start, from environment variables with defaults.
@@ -160,20 +163,20 @@ public record NexusConfig(
      * The random source routes draw their orders from: fixed by {@code routingSeed} (a test's repeatable run), else
      * seeded anew each start. Thread-safe.
      */
-    public java.util.random.RandomGenerator routingRandom() {
+    public RandomGenerator routingRandom() {
         if (routingSeed == null) {
-            return () -> java.util.concurrent.ThreadLocalRandom.current().nextLong();
+            return () -> ThreadLocalRandom.current().nextLong();
         }
         return new SeededRandom(routingSeed);
     }
 
     /** A seeded generator shared by every request thread, one draw at a time so a seed gives one sequence. */
-    private static final class SeededRandom implements java.util.random.RandomGenerator {
+    private static final class SeededRandom implements RandomGenerator {
 
-        private final java.util.SplittableRandom random;
+        private final SplittableRandom random;
 
         SeededRandom(long seed) {
-            this.random = new java.util.SplittableRandom(seed);
+            this.random = new SplittableRandom(seed);
         }
 
         @Override
