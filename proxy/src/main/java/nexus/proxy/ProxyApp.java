@@ -115,14 +115,14 @@ public final class ProxyApp implements AutoCloseable {
         var conversationItems = new ConversationItems(conversationStore, mapper, clock);
         var responses = guard.apply(new ResponsesHandler(routing, chat, new ResponsesRelay(clients, watchdog,
                 responseStore, conversationItems, mapper, tokens, usage), responseStore, conversationItems, mapper,
-                clock, bodies));
+                clock, bodies, failover));
         var storedResponses = new StoredResponsesHandler(routing, responseStore);
         var models = new ModelsHandler(routing);
         var balance = new BalanceHandler(routing);
         var ownUsage = new OwnUsageHandler(routing, database, clock, config.currency());
         var endpoints = new EndpointService(adapters, mapper, tokens, usage);
         Function<Endpoint, Handler> handler = endpoint -> guard.apply(
-                new EndpointHandler(endpoint, routing, endpoints, mapper, clock, bodies));
+                new EndpointHandler(endpoint, routing, endpoints, mapper, clock, bodies, failover));
         var embeddings = handler.apply(Endpoint.EMBEDDINGS);
         var rerank = handler.apply(Endpoint.RERANK);
         var images = handler.apply(Endpoint.IMAGES_GENERATIONS);

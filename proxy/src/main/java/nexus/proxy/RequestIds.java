@@ -21,4 +21,12 @@ public final class RequestIds {
         return "req_" + HEX.toHexDigits(System.currentTimeMillis(), DIGITS)
                 + HEX.toHexDigits(ThreadLocalRandom.current().nextLong(), DIGITS);
     }
+
+    /**
+     * The id of attempt {@code number} of a request: the request's own for the first, with {@code -number} appended
+     * after it, so each attempt is a usage row of its own.
+     */
+    public static String ofAttempt(String requestId, int number) {
+        return number == 1 ? requestId : requestId + "-" + number;
+    }
 }

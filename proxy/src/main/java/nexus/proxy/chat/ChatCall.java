@@ -1,5 +1,6 @@
 package nexus.proxy.chat;
 
+import nexus.proxy.RequestIds;
 import nexus.proxy.billing.Admission;
 import nexus.proxy.routing.Target;
 import nexus.proxy.usage.RecordedCall;
@@ -37,7 +38,7 @@ public record ChatCall(String requestId, String conversationId, String apiKey, T
      * this call's with {@code -number} appended, so each attempt is a usage row of its own.
      */
     public ChatCall retarget(Target next, Admission nextAdmission, int number) {
-        return new ChatCall(number == 1 ? requestId : requestId + "-" + number, conversationId, apiKey, next, request,
+        return new ChatCall(RequestIds.ofAttempt(requestId, number), conversationId, apiKey, next, request,
                 endpoint, startNanos, startMillis, nextAdmission, owner, conversationNamed, number, route);
     }
 }

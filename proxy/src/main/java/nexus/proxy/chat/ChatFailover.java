@@ -42,6 +42,15 @@ public final class ChatFailover {
         long run(ChatCall call);
     }
 
+    /**
+     * One attempt at a target, attempt {@code number} of the call under its own admission: answers the client, and
+     * returns when its first content arrived (0: none, or JSON).
+     */
+    @FunctionalInterface
+    public interface TargetAttempt {
+        long run(Target target, Admission admission, int number);
+    }
+
     private final int maxAttempts;
     private final long deadlineNanos;
     private final Map<RouteStrategy, TargetOrder> orders;
@@ -77,6 +86,13 @@ public final class ChatFailover {
      */
     public void run(ChatCall call, Candidates candidates, Function<Target, Admission> admit,
                     BiConsumer<String, String> header, Attempt attempt) {
+        run(candidates, admit, header, (target, admission, number) -> attempt.run(call.retarget(target, admission,
+                number)));
+    }
+
+    /** The same for a call of any kind: {@code attempt} builds each attempt's call from its target and admission. */
+    public void run(Candidates candidates, Function<Target, Admission> admit, BiConsumer<String, String> header,
+                    TargetAttempt attempt) {
         List<Target> targets = candidates.targets();
         List<Circuit> circuits = candidates.circuits();
         RoutePlan plan = candidates.route();
@@ -128,7 +144,7 @@ public final class ChatFailover {
             }
             long started = System.nanoTime();
             try {
-                long firstContent = attempt.run(call.retarget(target, admission, number));
+                long firstContent = attempt.run(target, admission, number);
                 circuit.succeeded(millisSince(started, System.nanoTime()),
                         firstContent == 0 ? -1 : millisSince(started, firstContent));
                 return;

@@ -8,14 +8,14 @@ import nexus.proxy.upstream.Exchange;
  * A stream whose first chunk was read before anything was sent to the client, so a stream that breaks before its
  * first chunk can still be retried elsewhere; answers that chunk first, then the rest. One thread.
  */
-final class PeekedExchange implements Exchange {
+public final class PeekedExchange implements Exchange {
 
     private final Exchange exchange;
     private String first;
     private boolean firstTaken;
 
     /** Reads the first chunk now; a failure to read it is thrown, and the caller closes the exchange. */
-    PeekedExchange(Exchange exchange) throws IOException {
+    public PeekedExchange(Exchange exchange) throws IOException {
         this.exchange = exchange;
         this.first = exchange.nextChunk();
     }

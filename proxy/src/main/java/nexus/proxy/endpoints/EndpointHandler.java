@@ -10,13 +10,19 @@ import io.javalin.http.Handler;
 import nexus.proxy.BodyReader;
 import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
+import nexus.proxy.RequestIds;
 import nexus.proxy.billing.Admission;
 import nexus.proxy.billing.Billing;
+import nexus.proxy.chat.ChatFailover;
 import nexus.proxy.chat.SseSink;
+import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
 
-/** {@code POST} of one endpoint (embeddings, rerank, images, completions): HTTP in and out only. Thread-safe. */
+/**
+ * {@code POST} of one endpoint (embeddings, rerank, images, completions): HTTP in and out only. A model several
+ * providers serve fails over like chat completions. Thread-safe.
+ */
 public final class EndpointHandler implements Handler {
 
     private final Endpoint endpoint;
@@ -25,32 +31,50 @@ public final class EndpointHandler implements Handler {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final BodyReader bodies;
+    private final ChatFailover failover;
 
     public EndpointHandler(Endpoint endpoint, RoutingTable routing, EndpointService service, ObjectMapper mapper,
-                           Clock clock, BodyReader bodies) {
+                           Clock clock, BodyReader bodies, ChatFailover failover) {
         this.endpoint = endpoint;
         this.routing = routing;
         this.service = service;
         this.mapper = mapper;
         this.clock = clock;
         this.bodies = bodies;
+        this.failover = failover;
     }
 
     @Override
     public void handle(Context ctx) {
         Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         EndpointRequest request = EndpointRequest.parse(incoming.body(), endpoint, mapper);
-        Target target = incoming.routes().resolve(incoming.caller(), request.model(), endpoint.modelType());
-        EndpointCall call = new EndpointCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
-                target, request, incoming.startNanos(), incoming.startMillis(), admit(incoming, target, request));
-        call.admission().serve(ctx::header, () -> {
-            GenerationIds.mark(ctx, call.requestId());
-            if (request.stream()) {
-                service.stream(call, new SseSink(ctx.res(), mapper));
-            } else {
-                service.complete(call, ctx.res());
-            }
-        });
+        Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), endpoint.modelType());
+        if (!candidates.single()) {
+            failover.run(candidates, next -> admit(incoming, next, request), ctx::header,
+                    (next, admission, number) -> answer(ctx, incoming, request, next, admission, number, true));
+            return;
+        }
+        Target target = candidates.first();
+        ChatFailover.describe(ctx::header, target, 1);
+        Admission admission = admit(incoming, target, request);
+        admission.serve(ctx::header, () -> answer(ctx, incoming, request, target, admission, 1, false));
+    }
+
+    /**
+     * Runs attempt {@code number} and answers the client with it; answers when its first content arrived (0 for
+     * JSON). A {@code retryable} stream is begun only once its first chunk arrived.
+     */
+    private long answer(Context ctx, Incoming incoming, EndpointRequest request, Target target, Admission admission,
+                        int number, boolean retryable) {
+        EndpointCall call = new EndpointCall(RequestIds.ofAttempt(incoming.requestId(), number),
+                incoming.conversationId(), incoming.apiKey(), target, request, incoming.startNanos(),
+                incoming.startMillis(), admission, number);
+        GenerationIds.mark(ctx, call.requestId());
+        if (request.stream()) {
+            return service.stream(call, new SseSink(ctx.res(), mapper), retryable);
+        }
+        service.complete(call, ctx.res());
+        return 0;
     }
 
     /**

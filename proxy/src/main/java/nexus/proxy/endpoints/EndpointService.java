@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import nexus.proxy.chat.ChatCompletionsHandler;
 import nexus.proxy.chat.ChunkSink;
 import nexus.proxy.chat.ClientGoneException;
+import nexus.proxy.chat.PeekedExchange;
 import nexus.proxy.chat.StreamAccounting;
 import nexus.proxy.chat.StreamRelay;
 import nexus.proxy.upstream.Exchange;
@@ -112,18 +113,34 @@ public final class EndpointService {
 
     /**
      * A streamed answer (legacy completions), chunk by chunk into the sink. Failures before the upstream accepted
-     * are thrown as ApiError; after that they end the stream with one error event.
+     * are thrown as ApiError; after that they end the stream with one error event. When {@code retryable}, the first
+     * chunk is read before the sink begins, so a stream that breaks before it is thrown as ApiError too (and may be
+     * tried elsewhere). Answers when its first content arrived ({@link System#nanoTime()}, 0 for none).
      */
-    public void stream(EndpointCall call, ChunkSink sink) {
+    public long stream(EndpointCall call, ChunkSink sink, boolean retryable) {
         EndpointRules rule = call.request().endpoint().rules();
         StreamAccounting accounting = new StreamAccounting(mapper, call.request().clientWantsUsage());
         StreamRelay.Outcome outcome;
         try (Exchange exchange = open(call)) {
-            outcome = streamRelay.relay(call, exchange, sink, accounting, ended -> ended.reported() != null
+            Exchange relayed = retryable ? peeked(call, exchange) : exchange;
+            outcome = streamRelay.relay(call, relayed, sink, accounting, ended -> ended.reported() != null
                     ? ended.reported() : estimate(call, rule, ended.generatedText()), () -> { });
         }
         usage.record(call, true, outcome.status(), outcome.errorCode(), outcome.truncated(), outcome.used(),
                 accounting.firstContentNanos(), 0);
+        return accounting.firstContentNanos();
+    }
+
+    /** The exchange with its first chunk read; a stream cut before it is recorded and thrown. */
+    private Exchange peeked(EndpointCall call, Exchange exchange) {
+        try {
+            return new PeekedExchange(exchange);
+        } catch (IOException e) {
+            throw failed(call, UpstreamFailures.ofRead(call.target().provider(), e));
+        } catch (ClientGoneException gone) {
+            failed(call, ApiError.clientClosedRequest());
+            throw gone;
+        }
     }
 
     /**

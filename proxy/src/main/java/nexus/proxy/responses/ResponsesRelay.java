@@ -84,34 +84,37 @@ public final class ResponsesRelay {
     /**
      * A streamed answer, each event relayed as it arrives. It is complete at {@code response.completed},
      * {@code response.incomplete} or {@code response.failed}; an upstream {@code error} event, a cut, or an end
-     * before any of those ends it broken, with one {@code error} event of our own unless the upstream sent one.
+     * before any of those ends it broken, with one {@code error} event of our own unless the upstream sent one. When
+     * {@code retryable}, the first event is read before the client's stream begins, so a stream that breaks before it
+     * is thrown as ApiError like a failure to start (and may be tried elsewhere). Answers when its first content
+     * arrived ({@link System#nanoTime()}, 0 for none).
      */
-    void stream(ResponsesCall call, HttpServletResponse response) {
+    long stream(ResponsesCall call, HttpServletResponse response, boolean retryable) {
         StringBuilder generated = new StringBuilder();
         long firstContentNanos = 0;
         try (UpstreamCall upstream = open(call, true)) {
+            String peeked = retryable ? firstEvent(call, upstream) : null;
             NamedEvents out = NamedEvents.start(response);
             try (var flushing = UpstreamSockets.beforeWaiting(out::flush)) {
                 while (true) {
-                    String data;
+                    String data = peeked;
+                    peeked = null;
                     try {
-                        data = upstream.nextEvent();
+                        data = data != null ? data : upstream.nextEvent();
                     } catch (StreamCutException cut) {
                         endBroken(call, out, cut.error(), null, generated, firstContentNanos);
-                        return;
+                        return firstContentNanos;
                     }
                     if (data == null) {
-                        endBroken(call, out, ApiError.upstreamUnavailable("The upstream provider '"
-                                + provider(call).name() + "' ended the stream before the response was complete."),
-                                null, generated, firstContentNanos);
-                        return;
+                        endBroken(call, out, endedEarly(call), null, generated, firstContentNanos);
+                        return firstContentNanos;
                     }
                     JsonNode event = JsonTrees.objectOrNull(data.getBytes(StandardCharsets.UTF_8), mapper);
                     String type = event == null ? "" : event.path("type").asText("");
                     if (type.equals("error")) {
                         endBroken(call, out, UpstreamFailures.inStream(provider(call), data, mapper), data,
                                 generated, firstContentNanos);
-                        return;
+                        return firstContentNanos;
                     }
                     String name = upstream.eventName() != null ? upstream.eventName() : type;
                     if (type.equals("response.completed") || type.equals("response.incomplete")
@@ -120,7 +123,7 @@ public final class ResponsesRelay {
                         JsonNode finished = event.path("response");
                         endKept(call, out, name, data, finished);
                         usage.record(call, true, 200, null, false, used(call, finished), firstContentNanos, 0);
-                        return;
+                        return firstContentNanos;
                     }
                     out.write(name, data);
                     if (type.endsWith(".delta") && event.path("delta").isTextual()) {
@@ -137,6 +140,26 @@ public final class ResponsesRelay {
             usage.record(call, true, StreamRelay.CLIENT_CLOSED, StreamRelay.CLIENT_CLOSED_CODE, true,
                     estimate(call, generated.toString()), firstContentNanos, 0);
         }
+        return firstContentNanos;
+    }
+
+    /** The first event, read before the client's stream begins; a stream that ends or breaks before it is thrown. */
+    private String firstEvent(ResponsesCall call, UpstreamCall upstream) {
+        String data;
+        try {
+            data = upstream.nextEvent();
+        } catch (StreamCutException cut) {
+            throw failed(call, true, cut.error());
+        }
+        if (data == null) {
+            throw failed(call, true, endedEarly(call));
+        }
+        return data;
+    }
+
+    private static ApiError endedEarly(ResponsesCall call) {
+        return ApiError.upstreamUnavailable("The upstream provider '" + provider(call).name()
+                + "' ended the stream before the response was complete.");
     }
 
     /**
