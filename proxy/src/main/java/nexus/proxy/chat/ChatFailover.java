@@ -86,13 +86,17 @@ public final class ChatFailover {
      */
     public void run(ChatCall call, Candidates candidates, Function<Target, Admission> admit,
                     BiConsumer<String, String> header, Attempt attempt) {
-        run(candidates, admit, header, (target, admission, number) -> attempt.run(call.retarget(target, admission,
-                number)));
+        ChatCall named = candidates.route() == null ? call : call.routed(candidates.route().name());
+        run(candidates, call.request().stream(), admit, header,
+                (target, admission, number) -> attempt.run(named.retarget(target, admission, number)));
     }
 
-    /** The same for a call of any kind: {@code attempt} builds each attempt's call from its target and admission. */
-    public void run(Candidates candidates, Function<Target, Admission> admit, BiConsumer<String, String> header,
-                    TargetAttempt attempt) {
+    /**
+     * The same for a call of any kind: {@code attempt} builds each attempt's call from its target and admission;
+     * {@code stream} tells a route's order whether time to first token matters.
+     */
+    public void run(Candidates candidates, boolean stream, Function<Target, Admission> admit,
+                    BiConsumer<String, String> header, TargetAttempt attempt) {
         List<Target> targets = candidates.targets();
         List<Circuit> circuits = candidates.circuits();
         RoutePlan plan = candidates.route();
@@ -101,8 +105,7 @@ public final class ChatFailover {
         long deadline = deadlineNanos;
         if (plan != null) {
             header.accept(ROUTE_HEADER, plan.name());
-            call = call.routed(plan.name());
-            order = orders.get(plan.strategy()).order(candidates, call.request().stream());
+            order = orders.get(plan.strategy()).order(candidates, stream);
             attempts = plan.maxAttempts() > 0 ? plan.maxAttempts() : maxAttempts;
             deadline = plan.deadlineNanos() > 0 ? plan.deadlineNanos() : deadlineNanos;
         }

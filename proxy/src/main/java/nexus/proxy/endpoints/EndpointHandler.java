@@ -50,7 +50,7 @@ public final class EndpointHandler implements Handler {
         EndpointRequest request = EndpointRequest.parse(incoming.body(), endpoint, mapper);
         Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), endpoint.modelType());
         if (!candidates.single()) {
-            failover.run(candidates, next -> admit(incoming, next, request), ctx::header,
+            failover.run(candidates, request.stream(), next -> admit(incoming, next, request), ctx::header,
                     (next, admission, number) -> answer(ctx, incoming, request, next, admission, number, true));
             return;
         }

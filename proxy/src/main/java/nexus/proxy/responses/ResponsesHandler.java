@@ -74,7 +74,7 @@ public final class ResponsesHandler implements Handler {
         Attempts attempts = new Attempts(ctx, incoming, request, conversations.open(incoming.caller().owner(),
                 incoming.requestId(), request));
         if (!candidates.single()) {
-            failover.run(candidates, attempts::admit, ctx::header,
+            failover.run(candidates, request.stream(), attempts::admit, ctx::header,
                     (target, admission, number) -> attempts.answer(target, admission, number, true));
             return;
         }
