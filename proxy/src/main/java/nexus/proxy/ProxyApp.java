@@ -41,6 +41,7 @@ import nexus.proxy.responses.StoredResponsesHandler;
 import nexus.proxy.health.HealthPublisher;
 import nexus.proxy.health.TargetHealth;
 import nexus.proxy.routing.RoutingTable;
+import nexus.proxy.routing.bandit.BanditStats;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamWatchdog;
@@ -76,6 +77,7 @@ public final class ProxyApp implements AutoCloseable {
     private final MessageStore messages;
     private final UpstreamWatchdog watchdog;
     private final HealthPublisher healthPublisher;
+    private final BanditStats bandit;
     private final InFlight inFlight = new InFlight();
 
     private ProxyApp(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
@@ -125,8 +127,9 @@ public final class ProxyApp implements AutoCloseable {
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
         var videos = new VideosHandler(routing, videoService, mapper, clock, bodies);
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
-        var feedback = guard.apply(new FeedbackHandler(routing, new FeedbackService(database, usage, clock, mapper),
-                mapper, bodies));
+        this.bandit = BanditStats.load(database, BanditStats.DEFAULT_HALF_LIFE, clock::millis);
+        var feedback = guard.apply(new FeedbackHandler(routing, new FeedbackService(database, usage, clock, mapper,
+                bandit), mapper, bodies));
         var conversationApi = ConversationApi.create(routing, bodies, conversationStore, mapper, clock);
         var conversations = conversationApi.conversations();
         var items = conversationApi.items();
@@ -216,6 +219,11 @@ public final class ProxyApp implements AutoCloseable {
         javalin.start(host, port);
         healthPublisher.start();
         return this;
+    }
+
+    /** What the learning router knows of each target. */
+    public BanditStats bandit() {
+        return bandit;
     }
 
     public int port() {
