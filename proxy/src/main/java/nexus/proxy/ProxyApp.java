@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.Javalin;
@@ -44,6 +45,8 @@ import nexus.proxy.health.TargetHealth;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.TargetOrder;
 import nexus.proxy.routing.TargetOrders;
+import nexus.proxy.routing.bandit.BanditOrder;
+import nexus.proxy.routing.bandit.BanditStats;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamClients;
 import nexus.proxy.upstream.UpstreamWatchdog;
@@ -80,6 +83,7 @@ public final class ProxyApp implements AutoCloseable {
     private final MessageStore messages;
     private final UpstreamWatchdog watchdog;
     private final HealthPublisher healthPublisher;
+    private final BanditStats bandit;
     private final InFlight inFlight = new InFlight();
 
     private ProxyApp(NexusConfig config, Database database, OkHttpClient upstreamHttp, Clock clock) {
@@ -99,9 +103,10 @@ public final class ProxyApp implements AutoCloseable {
         var clients = new UpstreamClients(upstreamHttp);
         var adapters = new UpstreamAdapters(clients, watchdog, mapper, tokens, clock);
         ChatService chat = new ChatService(adapters, mapper, tokens, usage, messages);
-        // The one place each route strategy gets its order: the bandit's own order is put here in place of priority's.
-        Map<RouteStrategy, TargetOrder> orders = TargetOrders.standard(config.routingRandom());
-        ChatFailover failover = ChatFailover.withDefaults(config, orders);
+        this.bandit = BanditStats.load(database, BanditStats.DEFAULT_HALF_LIFE, clock::millis);
+        RandomGenerator random = config.routingRandom();
+        Map<RouteStrategy, TargetOrder> orders = TargetOrders.standard(random, new BanditOrder(bandit, random));
+        ChatFailover failover = ChatFailover.withDefaults(config, orders, bandit);
         var budget = new BodyBudget(config.maxBufferedBytes(), config.maxRequestBytes());
         var bodies = new BodyReader(config.maxRequestBytes(), budget);
         var clientWatch = new ClientWatch(watchdog);
@@ -132,8 +137,8 @@ public final class ProxyApp implements AutoCloseable {
         var videoService = new VideoService(clients, watchdog, database, usage, mapper, clock);
         var videos = new VideosHandler(routing, videoService, mapper, clock, bodies);
         var seedVideos = new SeedVideosHandler(videos, videoService, mapper);
-        var feedback = guard.apply(new FeedbackHandler(routing, new FeedbackService(database, usage, clock, mapper),
-                mapper, bodies));
+        var feedback = guard.apply(new FeedbackHandler(routing, new FeedbackService(database, usage, clock, mapper,
+                bandit), mapper, bodies));
         var conversationApi = ConversationApi.create(routing, bodies, conversationStore, mapper, clock);
         var conversations = conversationApi.conversations();
         var items = conversationApi.items();
@@ -223,6 +228,11 @@ public final class ProxyApp implements AutoCloseable {
         javalin.start(host, port);
         healthPublisher.start();
         return this;
+    }
+
+    /** What the learning router knows of each target. */
+    public BanditStats bandit() {
+        return bandit;
     }
 
     public int port() {

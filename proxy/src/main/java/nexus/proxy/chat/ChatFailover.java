@@ -11,8 +11,9 @@ import nexus.proxy.billing.Admission;
 import nexus.proxy.health.Circuit;
 import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutePlan;
-import nexus.proxy.routing.TargetOrder;
 import nexus.proxy.routing.Target;
+import nexus.proxy.routing.TargetOrder;
+import nexus.proxy.routing.bandit.BanditStats;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.RouteStrategy;
@@ -55,10 +56,15 @@ public final class ChatFailover {
     private final long deadlineNanos;
     private final Map<RouteStrategy, TargetOrder> orders;
     private final RetryDelay delays;
+    private final BanditStats learned;
 
-    /** @param orders how each route strategy orders its targets */
+    /**
+     * @param orders  how each route strategy orders its targets
+     * @param learned told of each attempt's outcome at a target, for the learning router
+     */
     public ChatFailover(int maxAttempts, long deadlineNanos, Map<RouteStrategy, TargetOrder> orders,
-                        RandomGenerator random) {
+                        RandomGenerator random, BanditStats learned) {
+        this.learned = learned;
         this.maxAttempts = maxAttempts;
         this.deadlineNanos = deadlineNanos;
         this.orders = Map.copyOf(orders);
@@ -69,8 +75,10 @@ public final class ChatFailover {
      * {@link #MAX_ATTEMPTS} attempts, fallbacks started within the upstream read timeout after the first failure,
      * routes ordered by {@code orders}.
      */
-    public static ChatFailover withDefaults(NexusConfig config, Map<RouteStrategy, TargetOrder> orders) {
-        return new ChatFailover(MAX_ATTEMPTS, config.upstreamReadTimeout().toNanos(), orders, config.routingRandom());
+    public static ChatFailover withDefaults(NexusConfig config, Map<RouteStrategy, TargetOrder> orders,
+                                            BanditStats learned) {
+        return new ChatFailover(MAX_ATTEMPTS, config.upstreamReadTimeout().toNanos(), orders, config.routingRandom(),
+                learned);
     }
 
     /** Names the target that answers (or failed last) in the answer's headers. */
@@ -150,6 +158,7 @@ public final class ChatFailover {
                 long firstContent = attempt.run(target, admission, number);
                 circuit.succeeded(millisSince(started, System.nanoTime()),
                         firstContent == 0 ? -1 : millisSince(started, firstContent));
+                learned.answered(target.provider().id(), target.model());
                 return;
             } catch (ApiError error) {
                 long took = millisSince(started, System.nanoTime());
@@ -157,6 +166,7 @@ public final class ChatFailover {
                     circuit.misconfigured(took, error.getMessage());
                 } else if (retryable(error.status())) {
                     circuit.failed(took, error.getMessage());
+                    learned.failed(target.provider().id(), target.model());
                 } else {
                     circuit.released();
                     throw error;

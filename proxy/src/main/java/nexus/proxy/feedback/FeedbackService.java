@@ -32,13 +32,17 @@ public final class FeedbackService {
     private final UsageRecorder usage;
     private final Clock clock;
     private final ObjectMapper mapper;
+    private final RatingListener listener;
 
-    public FeedbackService(Database database, UsageRecorder usage, Clock clock, ObjectMapper mapper) {
+    /** {@code listener} is told of each rating once stored. */
+    public FeedbackService(Database database, UsageRecorder usage, Clock clock, ObjectMapper mapper,
+                           RatingListener listener) {
         this.database = database;
         this.feedback = database.dao(FeedbackDao.class);
         this.usage = usage;
         this.clock = clock;
         this.mapper = mapper;
+        this.listener = listener;
     }
 
     /** A stored rating, and whether it replaced an earlier one of the same generation. */
@@ -52,13 +56,17 @@ public final class FeedbackService {
         long now = clock.millis();
         Feedback rating = new Feedback(id, caller.owner(), request.rating(), request.comment(),
                 json(request.tags()), generation.route(), generation.providerId(), generation.model(), now, now);
-        return database.inTransaction(handle -> {
+        Stored stored = database.inTransaction(handle -> {
             FeedbackDao inTransaction = handle.attach(FeedbackDao.class);
-            boolean replaced = inTransaction.find(id).isPresent();
+            Feedback replaced = inTransaction.find(id).orElse(null);
             inTransaction.upsert(rating);
-            return new Rated(inTransaction.find(id).orElseThrow(), replaced);
+            return new Stored(replaced, inTransaction.find(id).orElseThrow());
         });
+        listener.rated(stored.replaced(), stored.rating());
+        return new Rated(stored.rating(), stored.replaced() != null);
     }
+
+    private record Stored(Feedback replaced, Feedback rating) {}
 
     private Optional<GenerationSource> generation(Caller caller, String id) {
         Long keyId = caller.key() == null ? null : caller.key().id();

@@ -75,6 +75,16 @@ public final class Circuit {
         }
     }
 
+    /** True while the circuit is open and its cooldown has not ended: no request may go to it yet. */
+    public boolean coolingDown() {
+        if (state != State.OPEN) {
+            return false;
+        }
+        synchronized (this) {
+            return state == State.OPEN && nanos.getAsLong() - openUntilNanos < 0;
+        }
+    }
+
     /** The target answered: recorded, and a circuit not closed (a probe, or a forced try) closes. */
     public void succeeded(long latencyMillis, long firstTokenMillis) {
         window.add(nanos.getAsLong(), latencyMillis, firstTokenMillis, false);

@@ -17,16 +17,16 @@ public final class TargetOrders {
     private TargetOrders() {}
 
     /**
-     * An order per strategy: priority, weighted (drawn from {@code random}), cost and least latency; {@code bandit}
-     * orders as priority here, and is replaced where the proxy assembles its routing.
+     * An order per strategy: priority, weighted (drawn from {@code random}), cost, least latency, and the learning
+     * router's {@code bandit}.
      */
-    public static Map<RouteStrategy, TargetOrder> standard(RandomGenerator random) {
+    public static Map<RouteStrategy, TargetOrder> standard(RandomGenerator random, TargetOrder bandit) {
         Map<RouteStrategy, TargetOrder> orders = new EnumMap<>(RouteStrategy.class);
         orders.put(RouteStrategy.PRIORITY, TargetOrders::priority);
         orders.put(RouteStrategy.WEIGHTED, (candidates, stream) -> weighted(candidates, random));
         orders.put(RouteStrategy.COST, (candidates, stream) -> cost(candidates));
         orders.put(RouteStrategy.LEAST_LATENCY, TargetOrders::leastLatency);
-        orders.put(RouteStrategy.BANDIT, TargetOrders::priority);
+        orders.put(RouteStrategy.BANDIT, bandit);
         return orders;
     }
 

@@ -2,6 +2,7 @@ package nexus.proxy.feedback;
 
 import static nexus.proxy.ProxyWithUpstream.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,8 @@ import nexus.proxy.ProxyWithUpstream;
 import nexus.proxy.ProxyWithUpstream.Reply;
 import nexus.proxy.Sse;
 import nexus.proxy.routing.Caller;
+import nexus.proxy.routing.bandit.BanditStats;
+import nexus.proxy.routing.bandit.Evidence;
 import nexus.shared.db.ApiKey;
 import nexus.shared.db.ApiKeyDao;
 import nexus.shared.db.Feedback;
@@ -91,6 +94,25 @@ class FeedbackTest {
         assertThat(second.updatedAtMillis()).isGreaterThanOrEqualTo(first.updatedAtMillis());
         assertThat(List.of(second.rating(), second.tags())).containsExactly(-1, "[]");
         assertThat(second.comment()).isNull();
+    }
+
+    @Test
+    void a_rating_reaches_the_learning_router_for_the_target_that_served_it_and_a_second_one_replaces_it()
+            throws Exception {
+        String id = generation(KEY);
+        BanditStats bandit = proxy.app().bandit();
+        assertThat(bandit.evidence(gateway.providerId(), "gpt-4")).isEqualTo(Evidence.NONE);
+
+        assertThat(rate("/v1/feedback", "Authorization", "Bearer " + KEY, rating(id)).status()).isEqualTo(201);
+        Evidence liked = bandit.evidence(gateway.providerId(), "gpt-4");
+        assertThat(rate("/v1/feedback", "Authorization", "Bearer " + KEY, "{\"generation_id\":\"" + id
+                + "\",\"rating\":-1}").status()).isEqualTo(200);
+        Evidence disliked = bandit.evidence(gateway.providerId(), "gpt-4");
+
+        assertThat(liked.up()).isCloseTo(1, within(1e-3));
+        assertThat(liked.down()).isZero();
+        assertThat(disliked.up()).isCloseTo(0, within(1e-3));
+        assertThat(disliked.down()).isCloseTo(1, within(1e-3));
     }
 
     @Test
