@@ -101,12 +101,7 @@ public final class Circuit {
 
     /** The target failed in a way worth retrying elsewhere: counted toward opening, or re-opens a probed circuit. */
     public void failed(long latencyMillis, String error) {
-        long now = nanos.getAsLong();
-        window.add(now, latencyMillis, -1, true);
-        forgetEmptyReport();
-        lastError = error;
-        lastFailureNanos = now;
-        changed = true;
+        long now = noteFailure(latencyMillis, error);
         synchronized (this) {
             switch (state) {
                 case HALF_OPEN, OPEN -> {
@@ -130,15 +125,21 @@ public final class Circuit {
 
     /** The upstream refused the server key: skipped until its provider row changes. */
     public void misconfigured(long latencyMillis, String error) {
+        noteFailure(latencyMillis, error);
+        synchronized (this) {
+            setState(State.MISCONFIGURED);
+        }
+    }
+
+    /** Counts a failure in the health window and as the last error; answers when it happened. */
+    private long noteFailure(long latencyMillis, String error) {
         long now = nanos.getAsLong();
         window.add(now, latencyMillis, -1, true);
         forgetEmptyReport();
         lastError = error;
         lastFailureNanos = now;
         changed = true;
-        synchronized (this) {
-            setState(State.MISCONFIGURED);
-        }
+        return now;
     }
 
     /** A probe ended without a verdict (its client left): the next request probes again. */
