@@ -106,7 +106,7 @@ public final class ProxyApp implements AutoCloseable {
         this.bandit = BanditStats.load(database, BanditStats.DEFAULT_HALF_LIFE, clock::millis);
         RandomGenerator random = config.routingRandom();
         Map<RouteStrategy, TargetOrder> orders = TargetOrders.standard(random, new BanditOrder(bandit, random));
-        ChatFailover failover = ChatFailover.withDefaults(config, orders, bandit);
+        ChatFailover failover = ChatFailover.withDefaults(config, orders, bandit, watchdog);
         var budget = new BodyBudget(config.maxBufferedBytes(), config.maxRequestBytes());
         var bodies = new BodyReader(config.maxRequestBytes(), budget);
         var clientWatch = new ClientWatch(watchdog);

@@ -15,6 +15,7 @@ import nexus.proxy.routing.Target;
 import nexus.proxy.routing.TargetOrder;
 import nexus.proxy.routing.bandit.BanditStats;
 import nexus.proxy.upstream.UpstreamFailures;
+import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.RouteStrategy;
 import nexus.shared.error.ApiError;
@@ -25,7 +26,9 @@ import nexus.shared.error.ApiError;
  * {@code deadline} has passed since the first failure. A route's candidates are ordered by its strategy, may set
  * their own attempts and deadline, and are tried again from the start when attempts outnumber them, after the wait
  * the failed answer asked for (else a backoff). Each attempt is admitted at its own target's prices and records its
- * own usage row; every attempt's outcome is told to its target's circuit. Thread-safe.
+ * own usage row; every attempt's outcome is told to its target's circuit. A route's {@code first_token_timeout_ms}
+ * limits each attempt's wait for its stream's first chunk: past it, the upstream call is cancelled and counts as a
+ * timeout, and the next target is tried. Thread-safe.
  */
 public final class ChatFailover {
 
@@ -57,14 +60,17 @@ public final class ChatFailover {
     private final Map<RouteStrategy, TargetOrder> orders;
     private final RetryDelay delays;
     private final BanditStats learned;
+    private final UpstreamWatchdog watchdog;
 
     /**
-     * @param orders  how each route strategy orders its targets
-     * @param learned told of each attempt's outcome at a target, for the learning router
+     * @param orders   how each route strategy orders its targets
+     * @param learned  told of each attempt's outcome at a target, for the learning router
+     * @param watchdog holds a route's attempts to its limit on the wait for a stream's first chunk
      */
     public ChatFailover(int maxAttempts, long deadlineNanos, Map<RouteStrategy, TargetOrder> orders,
-                        RandomGenerator random, BanditStats learned) {
+                        RandomGenerator random, BanditStats learned, UpstreamWatchdog watchdog) {
         this.learned = learned;
+        this.watchdog = watchdog;
         this.maxAttempts = maxAttempts;
         this.deadlineNanos = deadlineNanos;
         this.orders = Map.copyOf(orders);
@@ -76,9 +82,9 @@ public final class ChatFailover {
      * routes ordered by {@code orders}.
      */
     public static ChatFailover withDefaults(NexusConfig config, Map<RouteStrategy, TargetOrder> orders,
-                                            BanditStats learned) {
+                                            BanditStats learned, UpstreamWatchdog watchdog) {
         return new ChatFailover(MAX_ATTEMPTS, config.upstreamReadTimeout().toNanos(), orders, config.routingRandom(),
-                learned);
+                learned, watchdog);
     }
 
     /** Names the target that answers (or failed last) in the answer's headers. */
@@ -105,6 +111,18 @@ public final class ChatFailover {
      */
     public void run(Candidates candidates, boolean stream, Function<Target, Admission> admit,
                     BiConsumer<String, String> header, TargetAttempt attempt) {
+        RoutePlan plan = candidates.route();
+        if (plan == null || plan.firstTokenTimeoutNanos() == 0) {
+            tryInTurn(candidates, stream, admit, header, attempt);
+            return;
+        }
+        try (var limited = watchdog.firstEventWithin(plan.firstTokenTimeoutNanos())) {
+            tryInTurn(candidates, stream, admit, header, attempt);
+        }
+    }
+
+    private void tryInTurn(Candidates candidates, boolean stream, Function<Target, Admission> admit,
+                           BiConsumer<String, String> header, TargetAttempt attempt) {
         List<Target> targets = candidates.targets();
         List<Circuit> circuits = candidates.circuits();
         RoutePlan plan = candidates.route();

@@ -81,7 +81,8 @@ final class RouteBook {
         int[] weights = kept.stream().mapToInt(Usable::weight).toArray();
         RoutePlan plan = new RoutePlan(route.name(), entry.strategy(), weights,
                 route.maxAttempts() == null ? 0 : route.maxAttempts(),
-                route.deadlineMs() == null ? 0 : route.deadlineMs() * 1_000_000L, route.createdAtMillis());
+                route.deadlineMs() == null ? 0 : route.deadlineMs() * 1_000_000L, route.createdAtMillis(),
+                route.firstTokenTimeoutMs() == null ? 0 : route.firstTokenTimeoutMs() * 1_000_000L);
         return new Candidates(kept.stream().map(Usable::target).toList(),
                 kept.stream().map(Usable::circuit).toList(), plan);
     }

@@ -4,7 +4,8 @@ import nexus.shared.db.RouteStrategy;
 
 /**
  * What a route adds to its candidates: its name, how it orders them, each target's weight (by index), and how many
- * attempts one call may make within what time (0: the failover's defaults), and when the route was created.
+ * attempts one call may make within what time (0: the failover's defaults), when the route was created, and how long
+ * a stream may wait for its first chunk before the next target is tried (0: no limit but the read timeout).
  */
 public record RoutePlan(String name, RouteStrategy strategy, int[] weights, int maxAttempts, long deadlineNanos,
-                        long createdAtMillis) {}
+                        long createdAtMillis, long firstTokenTimeoutNanos) {}

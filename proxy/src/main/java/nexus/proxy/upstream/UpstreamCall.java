@@ -61,7 +61,7 @@ public final class UpstreamCall implements AutoCloseable {
     public static UpstreamCall start(OkHttpClient http, UpstreamWatchdog watchdog, Request request, Provider provider,
                                      boolean stream, ErrorReader errors) {
         Call call = http.newCall(request);
-        UpstreamWatchdog.Watch watch = watchdog.watch(call);
+        UpstreamWatchdog.Watch watch = watchdog.watch(call, stream);
         Response response;
         try {
             response = call.execute();
@@ -69,6 +69,9 @@ public final class UpstreamCall implements AutoCloseable {
             watch.close();
             if (watch.clientLeft()) {
                 throw new ClientGoneException(e);
+            }
+            if (watch.firstEventLate()) {
+                throw UpstreamFailures.noFirstEvent(provider, watch.firstEventLimitMillis());
             }
             throw UpstreamFailures.transport(provider,
                     watch.timedOut() ? new InterruptedIOException("no answer within the read timeout") : e);
@@ -198,6 +201,9 @@ public final class UpstreamCall implements AutoCloseable {
             throw cut(e);
         }
         watch.touch();
+        if (data != null && !watch.firstEventArrived()) {
+            throw cut(new InterruptedIOException("the first event came after its limit"));
+        }
         return data;
     }
 
@@ -227,12 +233,15 @@ public final class UpstreamCall implements AutoCloseable {
     }
 
     /**
-     * What a failed read means: the client left when the watchdog cut the call for that (thrown at once), a timeout
-     * when it cut the call for its silence, else the failure itself.
+     * What a failed read means: the client left when the watchdog cut the call for that (thrown at once), no first
+     * event in time or a timeout when it cut the call for its silence, else the failure itself.
      */
     private StreamCutException cut(IOException e) {
         if (watch.clientLeft()) {
             throw new ClientGoneException(e);
+        }
+        if (watch.firstEventLate()) {
+            return new StreamCutException(UpstreamFailures.noFirstEvent(provider, watch.firstEventLimitMillis()), e);
         }
         IOException failure = watch.timedOut() ? new InterruptedIOException("no data within the read timeout") : e;
         return new StreamCutException(UpstreamFailures.cut(provider, failure), e);

@@ -34,6 +34,12 @@ public final class UpstreamFailures {
         return ApiError.upstreamUnavailable("Could not reach the upstream provider '" + name + "' (" + reason + ").");
     }
 
+    /** A stream that sent no first event within the limit its route sets: a timeout, which the next target may beat. */
+    public static ApiError noFirstEvent(Provider provider, long limitMillis) {
+        return ApiError.upstreamTimeout("The upstream provider '" + provider.name()
+                + "' sent no first chunk within the route's first_token_timeout_ms (" + limitMillis + " ms).");
+    }
+
     /** True when the error is an upstream's 401 or 403, which refused the provider's server key. */
     public static boolean refusedServerKey(ApiError error) {
         return ErrorCode.UPSTREAM_ERROR.code().equals(error.code()) && error.getMessage().contains(KEY_REFUSED);

@@ -36,6 +36,9 @@ import nexus.shared.db.ProviderDao;
 import nexus.shared.db.ProviderKind;
 import nexus.shared.db.ProviderModel;
 import nexus.shared.db.ProviderModelDao;
+import nexus.shared.db.Route;
+import nexus.shared.db.RouteDao;
+import nexus.shared.db.RouteTarget;
 import nexus.shared.secret.KeyHash;
 
 /**
@@ -50,7 +53,8 @@ import nexus.shared.secret.KeyHash;
  * default 40; it ends sooner once the proxy's compiler threads are quiet), {@code --quick} (2 s runs, 2 reps, at most
  * 8 s of warm-up: a smoke test), {@code --jfr DIR} (a JFR recording of the proxy
  * per scenario, with {@code --jfr-settings}, default {@code profile}, or a .jfc file), {@code --keep},
- * {@code --personal-key} (call with a provider's personalized key instead of an issued key with money and limits).
+ * {@code --personal-key} (call with a provider's personalized key instead of an issued key with money and limits),
+ * {@code --route} (call a route of one target, strategy priority, instead of the model it names: what a route adds).
  *
  * <p>Environment, set by run.sh: {@code NEXUS_BENCH_JAVA} (the java binary), {@code NEXUS_BENCH_PROXY_CP} (the
  * proxy's runtime classpath), {@code NEXUS_BENCH_PROXY_OPTS} (the proxy's JVM options).
@@ -69,6 +73,9 @@ public final class BenchMain {
             null, null, null, null, null);
     private static final String MODEL = "gpt-bench";
     private static final String SLOW_MODEL = "gpt-bench-slow";
+    /** With {@code --route}, the names called instead of {@link #MODEL} and {@link #SLOW_MODEL}. */
+    private static final String ROUTE = "bench-route";
+    private static final String SLOW_ROUTE = "bench-route-slow";
     private static final int CHUNKS = 20;
     /** Data lines of one stream as a client sees it: role, content chunks, finish, [DONE] (no usage: not asked). */
     private static final int STREAM_EVENTS = CHUNKS + 3;
@@ -97,7 +104,7 @@ public final class BenchMain {
 
     /** Parsed command line. */
     record Options(boolean portkey, Set<Character> only, long durationNanos, int reps, long warmupNanos, Path jfrDir,
-                   String jfrSettings, boolean keep, boolean personalKey) {
+                   String jfrSettings, boolean keep, boolean personalKey, boolean route) {
 
         static Options parse(String[] args) {
             boolean portkey = false;
@@ -109,6 +116,7 @@ public final class BenchMain {
             String jfrSettings = "profile";
             boolean keep = false;
             boolean personalKey = false;
+            boolean route = false;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--peer" -> {
@@ -136,16 +144,18 @@ public final class BenchMain {
                     case "--jfr-settings" -> jfrSettings = args[++i];
                     case "--keep" -> keep = true;
                     case "--personal-key" -> personalKey = true;
+                    case "--route" -> route = true;
                     case "-h", "--help" -> {
                         System.out.println("./run.sh bench [--peer portkey] [--only a,b,c,d,e,f] [--duration S] [--reps N]"
-                                + " [--warmup S] [--quick] [--jfr DIR [--jfr-settings profile|FILE.jfc]] [--keep] [--personal-key]");
+                                + " [--warmup S] [--quick] [--jfr DIR [--jfr-settings profile|FILE.jfc]] [--keep] [--personal-key]"
+                                + " [--route]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
                 }
             }
             return new Options(portkey, only, (long) (duration * 1e9), reps, (long) (warmup * 1e9), jfr, jfrSettings,
-                    keep, personalKey);
+                    keep, personalKey, route);
         }
     }
 
@@ -309,6 +319,8 @@ public final class BenchMain {
             models.updatePrices(model.id(), BENCH_PRICES);
         }
         issueBenchKey(database, now);
+        String model = options.route() ? oneTargetRoute(database, ROUTE, fast, MODEL, now) : MODEL;
+        String slowModel = options.route() ? oneTargetRoute(database, SLOW_ROUTE, slow, SLOW_MODEL, now) : SLOW_MODEL;
 
         int port = freePort();
         List<String> command = new ArrayList<>();
@@ -328,10 +340,20 @@ public final class BenchMain {
         awaitPort(address, proxy, Duration.ofSeconds(60));
         List<String> auth = List.of("Authorization: Bearer " + (options.personalKey() ? NEXUS_KEY : ISSUED_KEY));
         return new Target("nexus", proxy, address,
-                LoadGenerator.post(address, "/v1/chat/completions", body(MODEL, false), auth),
-                LoadGenerator.post(address, "/v1/chat/completions", body(MODEL, true), auth),
-                LoadGenerator.post(address, "/v1/chat/completions", body(SLOW_MODEL, true), auth),
+                LoadGenerator.post(address, "/v1/chat/completions", body(model, false), auth),
+                LoadGenerator.post(address, "/v1/chat/completions", body(model, true), auth),
+                LoadGenerator.post(address, "/v1/chat/completions", body(slowModel, true), auth),
                 STREAM_EVENTS);
+    }
+
+    /** A route of one target, a provider's model, with strategy priority and the default policy; its name. */
+    private static String oneTargetRoute(Database database, String name, long providerId, String model, long now) {
+        RouteDao routes = database.dao(RouteDao.class);
+        long id = routes.insert(new Route(0, name, ModelType.CHAT, "priority", "the benchmark's route of one target",
+                true, null, null, null, null, null, null, now, now));
+        routes.insertTarget(new RouteTarget(id, 0, providerId, model, 1));
+        say("Calling the route '" + name + "' (one target: " + model + ") instead of the model");
+        return name;
     }
 
     /** An issued key with a large prepaid balance, a monthly cap and rpm/tpm limits the load never reaches. */
@@ -687,7 +709,9 @@ public final class BenchMain {
                         + " %.0f s of JIT warm-up through Nexus; the mock answers %d-chunk streams (one chunk every"
                         + " %d ms in (e))%n", options.reps(), options.durationNanos() / 1e9, nexusWarmupNanos / 1e9,
                         CHUNKS, SLOW_INTERVAL_MILLIS))
-                .append('\n');
+                .append("Nexus called with ").append(options.personalKey() ? "a personalized key" : "an issued key")
+                .append(options.route() ? ", model: the route '" + ROUTE + "' of one target" : ", model: " + MODEL)
+                .append('\n').append('\n');
         String header = String.format(Locale.ROOT, "%-22s %-8s %9s %9s %9s %9s %9s %8s %9s %9s %7s",
                 "scenario", "target", "req/s", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "x direct", "CPU/req",
                 "peak RSS", "errors");
