@@ -2,6 +2,7 @@ package nexus.proxy.anthropic;
 
 import nexus.proxy.billing.Admission;
 import nexus.proxy.routing.Target;
+import nexus.proxy.routing.Try;
 import nexus.proxy.usage.RecordedCall;
 
 /**
@@ -10,11 +11,11 @@ import nexus.proxy.usage.RecordedCall;
  *
  * @param version the client's {@code anthropic-version}, or null when it sent none
  * @param beta    the client's {@code anthropic-beta}, or null when it sent none
- * @param attempt 1 for the first target tried, 2 for its fallback, …
+ * @param tried which attempt of the client's call this is, for which route
  */
 record MessagesCall(String requestId, String conversationId, String apiKey, Target target, MessagesRequest request,
                     String version, String beta, long startNanos, long startMillis, Admission admission,
-                    String owner, boolean conversationNamed, int attempt) implements RecordedCall {
+                    String owner, boolean conversationNamed, Try tried) implements RecordedCall {
 
     @Override
     public String endpoint() {

@@ -24,6 +24,7 @@ import nexus.proxy.routing.BearerKey;
 import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
+import nexus.proxy.routing.Try;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.ProviderKind;
 import nexus.shared.error.ApiError;
@@ -67,33 +68,24 @@ public final class MessagesHandler implements Handler {
         Incoming incoming = incoming(ctx, routing, clock, bodies);
         MessagesRequest request = MessagesRequest.parse(incoming.body(), mapper);
         Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), ModelType.CHAT);
-        Target target = candidates.first();
-        if (candidates.single()) {
-            ChatFailover.describe(ctx::header, target, 1);
-            if (target.provider().kind() == ProviderKind.ANTHROPIC) {
-                MessagesCall call = relayed(ctx, incoming, request, incoming.requestId(), target,
-                        admit(incoming, target, request, null), 1);
-                call.admission().serve(ctx::header, () -> relay(ctx, call, false));
-            } else {
-                ChatRequest translated = translated(request);
-                ChatCall call = call(incoming, target, translated, admit(incoming, target, request, translated));
-                call.admission().serve(ctx::header, () -> translate(ctx, incoming, request, call, false));
-            }
-            return;
-        }
-        ChatRequest translated = translated(request);  // several targets: any of them may need it
-        failover.run(call(incoming, target, translated, null), candidates,
-                next -> admit(incoming, next, request, translated), ctx::header,
-                attempt -> attempt.target().provider().kind() == ProviderKind.ANTHROPIC
+        // a call only a provider of kind anthropic may answer is relayed as it came, never translated
+        ChatRequest translated = candidates.single() && candidates.first().provider().kind() == ProviderKind.ANTHROPIC
+                ? null : translated(request);
+        failover.serve(call(incoming, candidates.first(), translated), candidates, request.stream(),
+                target -> admit(incoming, target, request, translated), ctx::header,
+                (attempt, retryable) -> attempt.target().provider().kind() == ProviderKind.ANTHROPIC
                         ? relay(ctx, relayed(ctx, incoming, request, attempt.requestId(), attempt.target(),
-                                attempt.admission(), attempt.attempt()), true)
-                        : translate(ctx, incoming, request, attempt, true));
+                                attempt.admission(), attempt.tried()), retryable)
+                        : translate(ctx, incoming, request, attempt, retryable));
     }
 
-    /** The call as the chat path runs it; a relayed attempt takes its id, target and admission from it. */
-    private static ChatCall call(Incoming incoming, Target target, ChatRequest translated, Admission admission) {
+    /**
+     * The first attempt's call as the chat path runs it (its request null when no target needs it translated); a
+     * relayed attempt takes its id, target, admission and {@link Try} from it.
+     */
+    private static ChatCall call(Incoming incoming, Target target, ChatRequest translated) {
         return new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target, translated,
-                ENDPOINT, incoming.startNanos(), incoming.startMillis(), admission, incoming.caller().owner(),
+                ENDPOINT, incoming.startNanos(), incoming.startMillis(), null, incoming.caller().owner(),
                 incoming.conversationNamed());
     }
 
@@ -113,10 +105,10 @@ public final class MessagesHandler implements Handler {
 
     /** A call to a provider of kind anthropic, which gets the request as it came. */
     private static MessagesCall relayed(Context ctx, Incoming incoming, MessagesRequest request, String requestId,
-                                        Target target, Admission admission, int attempt) {
+                                        Target target, Admission admission, Try tried) {
         return new MessagesCall(requestId, incoming.conversationId(), incoming.apiKey(), target, request,
                 ctx.header(VERSION_HEADER), ctx.header(BETA_HEADER), incoming.startNanos(), incoming.startMillis(),
-                admission, incoming.caller().owner(), incoming.conversationNamed(), attempt);
+                admission, incoming.caller().owner(), incoming.conversationNamed(), tried);
     }
 
     /** Relays the call to its provider; a {@code retryable} stream begins only after its first event arrived. */

@@ -3,6 +3,7 @@ package nexus.proxy.chat;
 import nexus.proxy.RequestIds;
 import nexus.proxy.billing.Admission;
 import nexus.proxy.routing.Target;
+import nexus.proxy.routing.Try;
 import nexus.proxy.usage.RecordedCall;
 
 /**
@@ -11,12 +12,11 @@ import nexus.proxy.usage.RecordedCall;
  * @param endpoint          what the usage row calls the entry point: {@code chat.completions} or {@code ws.chat}
  * @param owner             whom the conversation it is transcribed into belongs to
  * @param conversationNamed true when the client named the conversation (its transcript then goes into it if it exists)
- * @param attempt           1 for the first target tried, 2 for its fallback, …
- * @param route             the route the client named, or null for a plain model name
+ * @param tried             which attempt of the client's call this is, for which route
  */
 public record ChatCall(String requestId, String conversationId, String apiKey, Target target, ChatRequest request,
                        String endpoint, long startNanos, long startMillis, Admission admission, String owner,
-                       boolean conversationNamed, int attempt, String route)
+                       boolean conversationNamed, Try tried)
         implements RecordedCall {
 
     /** The first attempt of a call for a plain model name. */
@@ -24,21 +24,15 @@ public record ChatCall(String requestId, String conversationId, String apiKey, T
                     String endpoint, long startNanos, long startMillis, Admission admission, String owner,
                     boolean conversationNamed) {
         this(requestId, conversationId, apiKey, target, request, endpoint, startNanos, startMillis, admission, owner,
-                conversationNamed, 1, null);
-    }
-
-    /** The same call, for the route the client named. */
-    public ChatCall routed(String name) {
-        return new ChatCall(requestId, conversationId, apiKey, target, request, endpoint, startNanos, startMillis,
-                admission, owner, conversationNamed, attempt, name);
+                conversationNamed, Try.FIRST);
     }
 
     /**
-     * Attempt {@code number} of this call, at a target under its own admission; after the first, its request id is
-     * this call's with {@code -number} appended, so each attempt is a usage row of its own.
+     * This call as the attempt {@code tried}, at a target under its own admission; after the first, its request id
+     * is this call's with {@code -number} appended, so each attempt is a usage row of its own.
      */
-    public ChatCall retarget(Target next, Admission nextAdmission, int number) {
-        return new ChatCall(RequestIds.ofAttempt(requestId, number), conversationId, apiKey, next, request,
-                endpoint, startNanos, startMillis, nextAdmission, owner, conversationNamed, number, route);
+    public ChatCall retarget(Target next, Admission nextAdmission, Try tried) {
+        return new ChatCall(RequestIds.ofAttempt(requestId, tried.number()), conversationId, apiKey, next, request,
+                endpoint, startNanos, startMillis, nextAdmission, owner, conversationNamed, tried);
     }
 }

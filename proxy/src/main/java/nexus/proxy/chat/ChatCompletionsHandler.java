@@ -18,6 +18,7 @@ import nexus.proxy.billing.Charge;
 import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
+import nexus.proxy.routing.Try;
 import nexus.shared.db.ModelType;
 import nexus.shared.money.Money;
 
@@ -48,19 +49,11 @@ public final class ChatCompletionsHandler implements Handler {
         Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         ChatRequest request = ChatRequest.parse(incoming.body(), mapper);
         Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), ModelType.CHAT);
-        Target target = candidates.first();
-        // several targets: each attempt is admitted at its own target, in the failover
-        ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(), target,
-                request, ENDPOINT, incoming.startNanos(), incoming.startMillis(),
-                candidates.single() ? incoming.admitChat(target, request) : null, incoming.caller().owner(),
-                incoming.conversationNamed());
-        if (!candidates.single()) {
-            failover.run(call, candidates, next -> incoming.admitChat(next, request), ctx::header,
-                    attempt -> answer(ctx, attempt, true));
-            return;
-        }
-        ChatFailover.describe(ctx::header, target, 1);
-        call.admission().serve(ctx::header, () -> answer(ctx, call, false));
+        ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
+                candidates.first(), request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), null,
+                incoming.caller().owner(), incoming.conversationNamed());
+        failover.serve(call, candidates, request.stream(), target -> incoming.admitChat(target, request), ctx::header,
+                (attempt, retryable) -> answer(ctx, attempt, retryable));
     }
 
     /**
@@ -74,7 +67,7 @@ public final class ChatCompletionsHandler implements Handler {
         }
         Completion completion = chat.complete(call);
         writeWhole(ctx.res(), NexusObject.appended(billed(ctx, completion, call.admission().charge()),
-                completion.json(), call.requestId(), call.route(), mapper));
+                completion.json(), call.requestId(), call.tried().route(), mapper));
         return 0;
     }
 

@@ -13,6 +13,7 @@ import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutePlan;
 import nexus.proxy.routing.Target;
 import nexus.proxy.routing.TargetOrder;
+import nexus.proxy.routing.Try;
 import nexus.proxy.routing.bandit.BanditStats;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.proxy.upstream.UpstreamWatchdog;
@@ -40,19 +41,20 @@ public final class ChatFailover {
     public static final int MAX_ATTEMPTS = 3;
     private static final int MAX_CANDIDATES = Long.SIZE;
 
-    /** One attempt at a target: answers the client, and returns when its first content arrived (0: none, or JSON). */
-    @FunctionalInterface
-    public interface Attempt {
-        long run(ChatCall call);
-    }
-
     /**
-     * One attempt at a target, attempt {@code number} of the call under its own admission: answers the client, and
-     * returns when its first content arrived (0: none, or JSON).
+     * One attempt of a chat call, at the target, admission and attempt number the call carries: answers the client,
+     * and returns when its first content arrived (0: none, or JSON). A {@code retryable} attempt begins a stream only
+     * once its first chunk arrived, so a failure before it may still go to the next target.
      */
     @FunctionalInterface
+    public interface Attempt {
+        long run(ChatCall call, boolean retryable);
+    }
+
+    /** The same for a call of any kind, built by the attempt from its target, admission and {@link Try}. */
+    @FunctionalInterface
     public interface TargetAttempt {
-        long run(Target target, Admission admission, int number);
+        long run(Target target, Admission admission, Try tried, boolean retryable);
     }
 
     private final int maxAttempts;
@@ -88,29 +90,37 @@ public final class ChatFailover {
     }
 
     /** Names the target that answers (or failed last) in the answer's headers. */
-    public static void describe(BiConsumer<String, String> header, Target target, int attempts) {
+    private static void describe(BiConsumer<String, String> header, Target target, int attempts) {
         header.accept(PROVIDER_HEADER, target.provider().name());
         header.accept(MODEL_HEADER, target.model());
         header.accept(ATTEMPTS_HEADER, attempts == 1 ? "1" : Integer.toString(attempts));
     }
 
     /**
-     * Runs {@code attempt} against the candidates until one answers; throws the last failure when none did, or at
-     * once an error not worth retrying. {@code call} is the first attempt's call (its admission is not used).
+     * Serves a chat call: {@code call} is its first attempt's call (its admission is not used); each attempt's call is
+     * that one at its target, admission and {@link Try}. {@code stream}: the answer is streamed (so a route's order
+     * weighs time to first token).
      */
-    public void run(ChatCall call, Candidates candidates, Function<Target, Admission> admit,
-                    BiConsumer<String, String> header, Attempt attempt) {
-        ChatCall named = candidates.route() == null ? call : call.routed(candidates.route().name());
-        run(candidates, call.request().stream(), admit, header,
-                (target, admission, number) -> attempt.run(named.retarget(target, admission, number)));
+    public void serve(ChatCall call, Candidates candidates, boolean stream, Function<Target, Admission> admit,
+                      BiConsumer<String, String> header, Attempt attempt) {
+        serve(candidates, stream, admit, header, (target, admission, tried, retryable) ->
+                attempt.run(call.retarget(target, admission, tried), retryable));
     }
 
     /**
-     * The same for a call of any kind: {@code attempt} builds each attempt's call from its target and admission;
-     * {@code stream} tells a route's order whether time to first token matters.
+     * Serves a call of any kind: a plain model name one target serves is admitted and called once, as it always was;
+     * otherwise the candidates are tried in turn until one answers, and the last failure is thrown when none did (at
+     * once an error not worth retrying). {@code stream} tells a route's order whether time to first token matters.
      */
-    public void run(Candidates candidates, boolean stream, Function<Target, Admission> admit,
-                    BiConsumer<String, String> header, TargetAttempt attempt) {
+    public void serve(Candidates candidates, boolean stream, Function<Target, Admission> admit,
+                      BiConsumer<String, String> header, TargetAttempt attempt) {
+        if (candidates.single()) {
+            Target target = candidates.first();
+            Admission admission = admit.apply(target);
+            describe(header, target, 1);
+            admission.serve(header, () -> attempt.run(target, admission, Try.FIRST, false));
+            return;
+        }
         RoutePlan plan = candidates.route();
         if (plan == null || plan.firstTokenTimeoutNanos() == 0) {
             tryInTurn(candidates, stream, admit, header, attempt);
@@ -129,8 +139,10 @@ public final class ChatFailover {
         int[] order = null;
         int attempts = maxAttempts;
         long deadline = deadlineNanos;
+        String routeName = null;
         if (plan != null) {
-            header.accept(ROUTE_HEADER, plan.name());
+            routeName = plan.name();
+            header.accept(ROUTE_HEADER, routeName);
             order = orders.get(plan.strategy()).order(candidates, stream);
             attempts = plan.maxAttempts() > 0 ? plan.maxAttempts() : maxAttempts;
             deadline = plan.deadlineNanos() > 0 ? plan.deadlineNanos() : deadlineNanos;
@@ -144,10 +156,14 @@ public final class ChatFailover {
             if (number > 1 && System.nanoTime() - firstFailureNanos >= deadline) {
                 break;
             }
-            int index = next(order, circuits, tried, number == 1);
+            int index = next(order, circuits, tried);
             if (index < 0 && plan != null && tried != 0) {
                 tried = 0;  // every target tried: a route goes round again
-                index = next(order, circuits, tried, false);
+                index = next(order, circuits, tried);
+            }
+            boolean pastOpenCircuit = index < 0 && number == 1;
+            if (pastOpenCircuit) {
+                index = leastRecentlyFailed(order, circuits);
             }
             if (index < 0) {
                 break;
@@ -173,7 +189,8 @@ public final class ChatFailover {
             }
             long started = System.nanoTime();
             try {
-                long firstContent = attempt.run(target, admission, number);
+                long firstContent = attempt.run(target, admission, new Try(number, routeName, pastOpenCircuit),
+                        true);
                 circuit.succeeded(millisSince(started, System.nanoTime()),
                         firstContent == 0 ? -1 : millisSince(started, firstContent));
                 learned.answered(target.provider().id(), target.model());
@@ -232,19 +249,27 @@ public final class ChatFailover {
     }
 
     /**
-     * The first untried target (in {@code order}, or as listed when null) whose circuit lets a request through; for a
-     * call's first attempt when every circuit is open, the one that failed least recently rather than none, so a
-     * total outage recovers by itself.
+     * The first untried target (in {@code order}, or as listed when null) whose circuit lets a request through; -1
+     * when there is none.
      */
-    private static int next(int[] order, List<Circuit> circuits, long tried, boolean first) {
-        int count = Math.min(order == null ? circuits.size() : order.length, MAX_CANDIDATES);
+    private static int next(int[] order, List<Circuit> circuits, long tried) {
+        int count = count(order, circuits);
         for (int position = 0; position < count; position++) {
             int index = order == null ? position : order[position];
             if ((tried & 1L << index) == 0 && circuits.get(index).tryAcquire()) {
                 return index;
             }
         }
-        if (!first || count == 0) {
+        return -1;
+    }
+
+    /**
+     * For a call's first attempt when every circuit is open: the target that failed least recently rather than none,
+     * so a total outage recovers by itself; -1 when there is no target.
+     */
+    private static int leastRecentlyFailed(int[] order, List<Circuit> circuits) {
+        int count = count(order, circuits);
+        if (count == 0) {
             return -1;
         }
         int oldest = order == null ? 0 : order[0];
@@ -255,6 +280,10 @@ public final class ChatFailover {
             }
         }
         return oldest;
+    }
+
+    private static int count(int[] order, List<Circuit> circuits) {
+        return Math.min(order == null ? circuits.size() : order.length, MAX_CANDIDATES);
     }
 
     private static long millisSince(long startNanos, long endNanos) {

@@ -18,6 +18,7 @@ import nexus.proxy.chat.SseSink;
 import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
+import nexus.proxy.routing.Try;
 
 /**
  * {@code POST} of one endpoint (embeddings, rerank, images, completions): HTTP in and out only. A model several
@@ -49,26 +50,20 @@ public final class EndpointHandler implements Handler {
         Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         EndpointRequest request = EndpointRequest.parse(incoming.body(), endpoint, mapper);
         Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), endpoint.modelType());
-        if (!candidates.single()) {
-            failover.run(candidates, request.stream(), next -> admit(incoming, next, request), ctx::header,
-                    (next, admission, number) -> answer(ctx, incoming, request, next, admission, number, true));
-            return;
-        }
-        Target target = candidates.first();
-        ChatFailover.describe(ctx::header, target, 1);
-        Admission admission = admit(incoming, target, request);
-        admission.serve(ctx::header, () -> answer(ctx, incoming, request, target, admission, 1, false));
+        failover.serve(candidates, request.stream(), target -> admit(incoming, target, request), ctx::header,
+                (target, admission, tried, retryable) -> answer(ctx, incoming, request, target, admission, tried,
+                        retryable));
     }
 
     /**
-     * Runs attempt {@code number} and answers the client with it; answers when its first content arrived (0 for
+     * Runs the attempt {@code tried} and answers the client with it; answers when its first content arrived (0 for
      * JSON). A {@code retryable} stream is begun only once its first chunk arrived.
      */
     private long answer(Context ctx, Incoming incoming, EndpointRequest request, Target target, Admission admission,
-                        int number, boolean retryable) {
-        EndpointCall call = new EndpointCall(RequestIds.ofAttempt(incoming.requestId(), number),
+                        Try tried, boolean retryable) {
+        EndpointCall call = new EndpointCall(RequestIds.ofAttempt(incoming.requestId(), tried.number()),
                 incoming.conversationId(), incoming.apiKey(), target, request, incoming.startNanos(),
-                incoming.startMillis(), admission, number);
+                incoming.startMillis(), admission, tried);
         GenerationIds.mark(ctx, call.requestId());
         if (request.stream()) {
             return service.stream(call, new SseSink(ctx.res(), mapper), retryable);

@@ -28,6 +28,7 @@ import nexus.proxy.conversations.ConversationItems;
 import nexus.proxy.routing.Candidates;
 import nexus.proxy.routing.RoutingTable;
 import nexus.proxy.routing.Target;
+import nexus.proxy.routing.Try;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.ProviderKind;
 
@@ -73,15 +74,7 @@ public final class ResponsesHandler implements Handler {
         Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), ModelType.CHAT);
         Attempts attempts = new Attempts(ctx, incoming, request, conversations.open(incoming.caller().owner(),
                 incoming.requestId(), request));
-        if (!candidates.single()) {
-            failover.run(candidates, request.stream(), attempts::admit, ctx::header,
-                    (target, admission, number) -> attempts.answer(target, admission, number, true));
-            return;
-        }
-        Target target = candidates.first();
-        ChatFailover.describe(ctx::header, target, 1);
-        Admission admission = attempts.admit(target);
-        admission.serve(ctx::header, () -> attempts.answer(target, admission, 1, false));
+        failover.serve(candidates, request.stream(), attempts::admit, ctx::header, attempts::answer);
     }
 
     /** Keeps the finished response unless asked not to, and extends its conversation when it has one. */
@@ -128,20 +121,20 @@ public final class ResponsesHandler implements Handler {
         }
 
         /**
-         * Runs attempt {@code number} and answers the client with it; answers when its first content arrived (0 for
+         * Runs the attempt {@code tried} and answers the client with it; answers when its first content arrived (0 for
          * JSON). A {@code retryable} stream is begun only once its first event arrived.
          */
-        long answer(Target target, Admission admission, int number, boolean retryable) {
-            String requestId = RequestIds.ofAttempt(incoming.requestId(), number);
+        long answer(Target target, Admission admission, Try tried, boolean retryable) {
+            String requestId = RequestIds.ofAttempt(incoming.requestId(), tried.number());
             GenerationIds.mark(ctx, requestId);
             if (!target.provider().speaksResponsesApi()) {
                 return translate(new ChatCall(requestId, chatConversationId, incoming.apiKey(), target,
                         chatRequest(target.provider().kind()), ENDPOINT, incoming.startNanos(),
                         incoming.startMillis(), admission, owner, incoming.conversationNamed() && !sameConversation,
-                        number, null), retryable);
+                        tried), retryable);
             }
             ResponsesCall call = new ResponsesCall(requestId, incoming.conversationId(), incoming.apiKey(), owner,
-                    target, request, incoming.startNanos(), incoming.startMillis(), admission, turn, number);
+                    target, request, incoming.startNanos(), incoming.startMillis(), admission, turn, tried);
             if (request.stream()) {
                 return relay.stream(call, ctx.res(), retryable);
             }

@@ -2,6 +2,7 @@ package nexus.proxy.usage;
 
 import nexus.proxy.billing.Admission;
 import nexus.proxy.routing.Target;
+import nexus.proxy.routing.Try;
 
 /**
  * One proxied request as its usage row names it: who asked, where it went, through which entry point, and when it
@@ -32,14 +33,9 @@ public interface RecordedCall {
         return null;
     }
 
-    /** Which attempt of the client's call this is: 1 for the first (or only) target tried. */
-    default int attempt() {
-        return 1;
-    }
-
-    /** The route the client named, or null for a plain model name. */
-    default String route() {
-        return null;
+    /** Which attempt of the client's call this is, for which route. */
+    default Try tried() {
+        return Try.FIRST;
     }
 
     /** True when the client named the conversation itself, rather than being given a new id. */

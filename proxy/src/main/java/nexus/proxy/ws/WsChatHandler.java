@@ -78,17 +78,10 @@ final class WsChatHandler {
         String conversationId = connection.conversationId(frame.conversationId());
         ChatRequest request = ChatRequest.fromObject(null, frame.request());
         Candidates candidates = routes.candidates(caller, request.model(), ModelType.CHAT);
-        Target target = candidates.first();
-        // several targets: each attempt is admitted at its own target, in the failover
-        ChatCall call = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), target, request, ENDPOINT,
-                startNanos, clock.millis(),
-                candidates.single() ? routing.billing().admitChat(caller, target, request) : null, caller.owner(),
+        ChatCall call = new ChatCall(RequestIds.create(), conversationId, caller.apiKey(), candidates.first(), request,
+                ENDPOINT, startNanos, clock.millis(), null, caller.owner(),
                 connection.conversationNamed(frame.conversationId()));
-        if (!candidates.single()) {
-            failover.run(call, candidates, next -> routing.billing().admitChat(caller, next, request),
-                    (name, value) -> { }, attempt -> chat.stream(attempt, sink, true));
-            return;
-        }
-        call.admission().serve((name, value) -> { }, () -> chat.stream(call, sink));  // a frame has no headers
+        failover.serve(call, candidates, true, target -> routing.billing().admitChat(caller, target, request),
+                (name, value) -> { }, (attempt, retryable) -> chat.stream(attempt, sink, retryable));  // no headers
     }
 }

@@ -104,7 +104,7 @@ public final class BenchMain {
 
     /** Parsed command line. */
     record Options(boolean portkey, Set<Character> only, long durationNanos, int reps, long warmupNanos, Path jfrDir,
-                   String jfrSettings, boolean keep, boolean personalKey, boolean route) {
+                   String jfrSettings, boolean keep, boolean personalKey, boolean route, String versus) {
 
         static Options parse(String[] args) {
             boolean portkey = false;
@@ -117,6 +117,7 @@ public final class BenchMain {
             boolean keep = false;
             boolean personalKey = false;
             boolean route = false;
+            String versus = null;
             for (int i = 0; i < args.length; i++) {
                 switch (args[i]) {
                     case "--peer" -> {
@@ -145,17 +146,23 @@ public final class BenchMain {
                     case "--keep" -> keep = true;
                     case "--personal-key" -> personalKey = true;
                     case "--route" -> route = true;
+                    case "--versus" -> {
+                        versus = args[++i];
+                        if (!versus.equals("personal-key") && !versus.equals("route")) {
+                            throw new IllegalArgumentException("--versus takes personal-key or route");
+                        }
+                    }
                     case "-h", "--help" -> {
                         System.out.println("./run.sh bench [--peer portkey] [--only a,b,c,d,e,f] [--duration S] [--reps N]"
                                 + " [--warmup S] [--quick] [--jfr DIR [--jfr-settings profile|FILE.jfc]] [--keep] [--personal-key]"
-                                + " [--route]");
+                                + " [--route] [--versus personal-key|route]");
                         System.exit(0);
                     }
                     default -> throw new IllegalArgumentException("unknown option " + args[i] + " (see --help)");
                 }
             }
             return new Options(portkey, only, (long) (duration * 1e9), reps, (long) (warmup * 1e9), jfr, jfrSettings,
-                    keep, personalKey, route);
+                    keep, personalKey, route, versus);
         }
     }
 
@@ -258,6 +265,11 @@ public final class BenchMain {
 
         Target nexus = startNexus(mockAddress);
         targets.add(nexus);
+        if (options.versus() != null) {  // the same proxy called the other way, alternating with the first
+            boolean personal = options.versus().equals("personal-key");
+            targets.add(nexusTarget(personal ? "nx-pkey" : "nx-route", nexus.process(), nexus.address(),
+                    personal || options.personalKey(), !personal || options.route()));
+        }
 
         if (options.portkey()) {
             Target portkey = startPortkey(mockAddress);
@@ -319,8 +331,10 @@ public final class BenchMain {
             models.updatePrices(model.id(), BENCH_PRICES);
         }
         issueBenchKey(database, now);
-        String model = options.route() ? oneTargetRoute(database, ROUTE, fast, MODEL, now) : MODEL;
-        String slowModel = options.route() ? oneTargetRoute(database, SLOW_ROUTE, slow, SLOW_MODEL, now) : SLOW_MODEL;
+        if (options.route() || "route".equals(options.versus())) {
+            oneTargetRoute(database, ROUTE, fast, MODEL, now);
+            oneTargetRoute(database, SLOW_ROUTE, slow, SLOW_MODEL, now);
+        }
 
         int port = freePort();
         List<String> command = new ArrayList<>();
@@ -338,8 +352,16 @@ public final class BenchMain {
         Process proxy = start(command, env, "proxy");
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
         awaitPort(address, proxy, Duration.ofSeconds(60));
-        List<String> auth = List.of("Authorization: Bearer " + (options.personalKey() ? NEXUS_KEY : ISSUED_KEY));
-        return new Target("nexus", proxy, address,
+        return nexusTarget("nexus", proxy, address, options.personalKey(), options.route());
+    }
+
+    /** The proxy called with the personalized or the issued key, for the routes of one target or the models. */
+    private static Target nexusTarget(String name, Process proxy, InetSocketAddress address, boolean personalKey,
+                                      boolean route) {
+        List<String> auth = List.of("Authorization: Bearer " + (personalKey ? NEXUS_KEY : ISSUED_KEY));
+        String model = route ? ROUTE : MODEL;
+        String slowModel = route ? SLOW_ROUTE : SLOW_MODEL;
+        return new Target(name, proxy, address,
                 LoadGenerator.post(address, "/v1/chat/completions", body(model, false), auth),
                 LoadGenerator.post(address, "/v1/chat/completions", body(model, true), auth),
                 LoadGenerator.post(address, "/v1/chat/completions", body(slowModel, true), auth),
@@ -439,7 +461,8 @@ public final class BenchMain {
         Database database = Database.open(work.resolve("data").resolve("nexus.db"));
         long rows = database.inTransaction(handle ->
                 handle.createQuery("SELECT COUNT(*) FROM usage").mapTo(Long.class).one());
-        long sent = sentThrough.getOrDefault("nexus", 0L);
+        long sent = sentThrough.entrySet().stream().filter(entry -> entry.getKey().equals("nexus")
+                || entry.getKey().startsWith("nx-")).mapToLong(Map.Entry::getValue).sum();
         return "Usage rows recorded by the proxy: " + rows + " for " + sent + " requests sent through it"
                 + (rows == sent ? " (all)" : " (MISSING " + (sent - rows) + ")");
     }
@@ -711,6 +734,9 @@ public final class BenchMain {
                         CHUNKS, SLOW_INTERVAL_MILLIS))
                 .append("Nexus called with ").append(options.personalKey() ? "a personalized key" : "an issued key")
                 .append(options.route() ? ", model: the route '" + ROUTE + "' of one target" : ", model: " + MODEL)
+                .append(options.versus() == null ? "" : "; the same proxy called with "
+                        + (options.versus().equals("personal-key") ? "a personalized key" : "the route '" + ROUTE
+                        + "' of one target") + " as " + (options.versus().equals("personal-key") ? "nx-pkey" : "nx-route"))
                 .append('\n').append('\n');
         String header = String.format(Locale.ROOT, "%-22s %-8s %9s %9s %9s %9s %9s %8s %9s %9s %7s",
                 "scenario", "target", "req/s", "p50 ms", "p99 ms", "+p50 ms", "+p99 ms", "x direct", "CPU/req",

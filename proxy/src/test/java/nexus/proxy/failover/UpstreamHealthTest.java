@@ -19,6 +19,7 @@ import nexus.proxy.OpenAiReplies;
 import nexus.proxy.Sse;
 import nexus.shared.db.UpstreamHealth;
 import nexus.shared.db.UpstreamHealthDao;
+import nexus.shared.db.Usage;
 
 /**
  * Both providers of a model failing: five failures open each target, the proxy publishes that to
@@ -58,6 +59,10 @@ class UpstreamHealthTest {
             assertThat(response.body().string()).contains("first is back");
             assertThat(response.header("X-Nexus-Provider")).isEqualTo("First");
         }
+        List<Usage> written = gateway.rows(2 * FAILURES_TO_OPEN + 1);
+        assertThat(written).filteredOn(Usage::pastOpenCircuit).as("only the call made past the open circuits says so")
+                .singleElement().satisfies(row -> assertThat(List.of(row.status(), row.providerId(), row.attempt()))
+                        .containsExactly(200, gateway.firstId(), 1));
 
         assertThat(gateway.second().getRequestCount()).isEqualTo(FAILURES_TO_OPEN);
         awaitHealth(rows -> rows.stream().anyMatch(row -> row.providerId() == gateway.firstId()

@@ -11,8 +11,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import nexus.proxy.Fixtures;
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.routes.RoutedGateway.To;
+import nexus.shared.db.ModelPrices;
+import nexus.shared.db.ModelType;
 import nexus.shared.db.Usage;
 
 /** A route is called like a model on a stream and on /v1/messages: its fallback answers what its first target failed. */
@@ -67,5 +70,31 @@ class RouteEndpointsTest {
             assertThat(body).contains("Hello");
         }
         assertThat(gateway.proxy().awaitUsageRows(2)).extracting(Usage::route).containsExactly("fast", "fast");
+    }
+
+    @Test
+    void embeddings_of_a_route_are_answered_by_the_fallback_and_each_attempt_row_names_the_route() throws Exception {
+        MockWebServer down = gateway.upstream();
+        MockWebServer up = gateway.upstream();
+        long downId = gateway.provider("Down", down, KEY, "");
+        long upId = gateway.provider("Up", up, KEY, "");
+        gateway.model(downId, "embed-big", ModelType.EMBEDDING, ModelPrices.NONE);
+        gateway.model(upId, "embed-small", ModelType.EMBEDDING, ModelPrices.NONE);
+        gateway.route("vectors", ModelType.EMBEDDING, "priority", null, To.of(downId, "embed-big"),
+                To.of(upId, "embed-small"));
+        down.enqueue(OpenAiReplies.json(503, "{\"error\":{\"message\":\"overloaded\"}}"));
+        up.enqueue(OpenAiReplies.json(Fixtures.read("embeddings/openai-float.json")));
+
+        try (Response response = gateway.proxy().execute(gateway.proxy().post("/v1/embeddings", KEY,
+                "{\"model\":\"vectors\",\"input\":\"hello\"}"))) {
+            String body = response.body().string();
+            assertThat(response.code()).as(body).isEqualTo(200);
+            assertThat(response.header("X-Nexus-Route")).isEqualTo("vectors");
+            assertThat(response.header("X-Nexus-Provider")).isEqualTo("Up");
+            assertThat(body).contains("\"embedding\"");
+        }
+        assertThat(gateway.proxy().awaitUsageRows(2)).extracting(row -> row.endpoint() + " " + row.status() + " "
+                + row.attempt() + " " + row.route() + " " + row.model())
+                .containsExactly("embeddings 503 1 vectors embed-big", "embeddings 200 2 vectors embed-small");
     }
 }

@@ -115,17 +115,21 @@ final class RoutedGateway implements BeforeEachCallback, AfterEachCallback {
 
     /** An enabled chat model of a provider, priced per million input and output tokens (null: unpriced). */
     void model(long providerId, String model, String inputPrice, String outputPrice) {
-        ModelPrices prices = inputPrice == null ? ModelPrices.NONE : new ModelPrices(new BigDecimal(inputPrice),
-                new BigDecimal(outputPrice), null, null, null, null, null);
+        model(providerId, model, ModelType.CHAT, inputPrice == null ? ModelPrices.NONE : new ModelPrices(
+                new BigDecimal(inputPrice), new BigDecimal(outputPrice), null, null, null, null, null));
+    }
+
+    /** An enabled model of a provider, of that type and at those prices. */
+    void model(long providerId, String model, ModelType type, ModelPrices prices) {
         ProviderModelDao models = proxy.database().dao(ProviderModelDao.class);
-        long id = models.insert(new NewProviderModel(providerId, model, "", true, 1L, ModelType.CHAT, prices,
+        long id = models.insert(new NewProviderModel(providerId, model, "", true, 1L, type, prices,
                 ProviderModel.DEFAULT_MAX_OUTPUT_TOKENS));
         models.updatePrices(id, prices);
     }
 
     /** An unpriced enabled chat model of a provider. */
     void model(long providerId, String model) {
-        model(providerId, model, null, null);
+        model(providerId, model, ModelType.CHAT, ModelPrices.NONE);
     }
 
     /** An enabled route of that type, strategy and attempts (null: the default), with its targets in order. */

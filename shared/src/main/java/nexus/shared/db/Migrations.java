@@ -19,7 +19,8 @@ final class Migrations {
     private static final List<String> SCRIPTS = List.of("V001__init.sql", "V002__types_proxies_units.sql",
             "V003__video_tasks.sql", "V004__usage_request_id_unique.sql", "V005__keys_and_money.sql",
             "V006__alert_outbox.sql", "V007__responses.sql", "V008__conversations.sql",
-            "V009__usage_billed.sql", "V010__routes_health_feedback.sql");
+            "V009__usage_billed.sql", "V010__routes_health_feedback.sql",
+            "V011__usage_past_open_circuit.sql");
 
     private Migrations() {}
 

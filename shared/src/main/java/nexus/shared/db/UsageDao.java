@@ -20,7 +20,7 @@ public interface UsageDao {
             + " prompt_tokens, completion_tokens, total_tokens, usage_source, status, truncated, error_code,"
             + " latency_millis, first_token_millis, created_at_millis, cache_read_tokens, cache_creation_tokens, images,"
             + " key_id, cost_nanos,"
-            + " billed AS billed_to_balance, attempt, route";
+            + " billed AS billed_to_balance, attempt, route, past_open_circuit";
 
     String SUMS = "COUNT(*) AS requests, COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens,"
             + " COALESCE(SUM(completion_tokens), 0) AS completion_tokens, COALESCE(SUM(total_tokens), 0) AS total_tokens,"

@@ -19,8 +19,8 @@ public final class UsageInserts implements AutoCloseable {
     private static final String INSERT = "INSERT INTO usage (request_id, api_key, provider_id, provider_name, model,"
             + " conversation_id, endpoint, stream, prompt_tokens, completion_tokens, total_tokens, usage_source, status,"
             + " truncated, error_code, latency_millis, first_token_millis, created_at_millis, cache_read_tokens,"
-            + " cache_creation_tokens, images, key_id, cost_nanos, billed, attempt, route)"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " cache_creation_tokens, images, key_id, cost_nanos, billed, attempt, route,"
+            + " past_open_circuit) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             + " ON CONFLICT (request_id) DO NOTHING";
     private static final String CHARGE = "INSERT INTO ledger_entry (key_id, kind, amount_nanos, request_id, note,"
             + " created_at_millis) VALUES (?, 'cost', ?, ?, ?, ?) ON CONFLICT (request_id) DO NOTHING";
@@ -119,6 +119,7 @@ public final class UsageInserts implements AutoCloseable {
         insert.setBoolean(24, row.billedToBalance());
         insert.setInt(25, row.attempt());
         insert.setString(26, row.route());
+        insert.setBoolean(27, row.pastOpenCircuit());
     }
 
     @Override
