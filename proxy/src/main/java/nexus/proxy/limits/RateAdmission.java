@@ -34,8 +34,8 @@ public final class RateAdmission {
      * for a key without limits. Pass {@code ctx::header} or {@code response::setHeader}.
      */
     public void writeHeaders(BiConsumer<String, String> header) {
-        requests.writeHeaders("requests", header);
-        tokens.writeHeaders("tokens", header);
+        requests.writeHeaders(RateWindow.Names.REQUESTS, header);
+        tokens.writeHeaders(RateWindow.Names.TOKENS, header);
     }
 
     /** The same headers as a map, in order. */

@@ -29,13 +29,24 @@ record RateWindow(int limit, long remaining, long resetNanos) {
         return new RateWindow(limit, now.getAvailableTokens(), now.calculateFullRefillingTime());
     }
 
-    /** The three headers, under {@code requests} or {@code tokens}; none without a limit. Never a negative count. */
-    void writeHeaders(String name, BiConsumer<String, String> header) {
+    /** The names of one limit's three headers. */
+    record Names(String limit, String remaining, String reset) {
+
+        static final Names REQUESTS = of("requests");
+        static final Names TOKENS = of("tokens");
+
+        private static Names of(String unit) {
+            return new Names("x-ratelimit-limit-" + unit, "x-ratelimit-remaining-" + unit, "x-ratelimit-reset-" + unit);
+        }
+    }
+
+    /** The three headers of this limit; none without a limit. Never a negative count. */
+    void writeHeaders(Names names, BiConsumer<String, String> header) {
         if (limit == 0) {
             return;
         }
-        header.accept("x-ratelimit-limit-" + name, Integer.toString(limit));
-        header.accept("x-ratelimit-remaining-" + name, Long.toString(Math.max(0, remaining)));
-        header.accept("x-ratelimit-reset-" + name, ResetDuration.format(resetNanos));
+        header.accept(names.limit(), Integer.toString(limit));
+        header.accept(names.remaining(), Long.toString(Math.max(0, remaining)));
+        header.accept(names.reset(), ResetDuration.format(resetNanos));
     }
 }

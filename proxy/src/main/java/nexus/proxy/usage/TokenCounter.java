@@ -1,5 +1,9 @@
 package nexus.proxy.usage;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
@@ -9,7 +13,8 @@ import com.knuddels.jtokkit.api.EncodingType;
 
 /**
  * Counts tokens the way OpenAI's tokenizers do (jtokkit): o200k_base for the GPT-4o generation and later, cl100k_base
- * for everything else, which is close enough for other vendors' models. Encodings load on first use. Thread-safe.
+ * for everything else, which is close enough for other vendors' models. Encodings load on first use; the roles of chat
+ * messages are counted once per encoding (a prompt is counted on the request path). Thread-safe.
  */
 public final class TokenCounter {
 
@@ -20,20 +25,42 @@ public final class TokenCounter {
     /** What a low-detail image costs; Nexus does not fetch images to size them. */
     private static final int TOKENS_PER_IMAGE = 85;
 
+    private static final List<String> O200K_PREFIXES = List.of("gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "o1", "o3",
+            "o4", "chatgpt-4o");
+    private static final List<String> ROLES = List.of("system", "developer", "user", "assistant", "tool");
+
     private final EncodingRegistry registry = Encodings.newLazyEncodingRegistry();
+    private volatile Counting cl100k;
+    private volatile Counting o200k;
+
+    /** An encoding with the token counts of the usual roles. */
+    private record Counting(Encoding encoding, Map<String, Integer> roles) {
+
+        static Counting of(Encoding encoding) {
+            Map<String, Integer> roles = new HashMap<>();
+            ROLES.forEach(role -> roles.put(role, encoding.countTokensOrdinary(role)));
+            return new Counting(encoding, Map.copyOf(roles));
+        }
+
+        int role(String role) {
+            Integer known = roles.get(role);
+            return known != null ? known : encoding.countTokensOrdinary(role);
+        }
+    }
 
     /** Tokens of plain text. */
     public int count(String text, String model) {
-        return text == null || text.isEmpty() ? 0 : encoding(model).countTokensOrdinary(text);
+        return text == null || text.isEmpty() ? 0 : counting(model).encoding().countTokensOrdinary(text);
     }
 
     /** Tokens a list of chat messages costs as a prompt. */
     public int countPrompt(JsonNode messages, String model) {
-        Encoding encoding = encoding(model);
+        Counting counting = counting(model);
+        Encoding encoding = counting.encoding();
         int total = REPLY_PRIMER_TOKENS;
         for (JsonNode message : messages) {
             total += TOKENS_PER_MESSAGE;
-            total += encoding.countTokensOrdinary(message.path("role").asText(""));
+            total += counting.role(message.path("role").asText(""));
             total += contentTokens(message.get("content"), encoding);
             if (message.path("name").isTextual()) {
                 total += TOKENS_PER_NAME + encoding.countTokensOrdinary(message.get("name").asText());
@@ -66,7 +93,7 @@ public final class TokenCounter {
 
     /** The text cut to its first {@code maxTokens} tokens (a token split inside a character may end it oddly). */
     public String truncate(String text, int maxTokens, String model) {
-        Encoding encoding = encoding(model);
+        Encoding encoding = counting(model).encoding();
         IntArrayList tokens = encoding.encodeOrdinary(text);
         if (tokens.size() <= maxTokens) {
             return text;
@@ -78,14 +105,24 @@ public final class TokenCounter {
         return encoding.decode(head);
     }
 
-    private Encoding encoding(String model) {
-        return registry.getEncoding(usesO200k(model) ? EncodingType.O200K_BASE : EncodingType.CL100K_BASE);
+    private Counting counting(String model) {
+        if (usesO200k(model)) {
+            Counting loaded = o200k;
+            return loaded != null ? loaded : (o200k = Counting.of(registry.getEncoding(EncodingType.O200K_BASE)));
+        }
+        Counting loaded = cl100k;
+        return loaded != null ? loaded : (cl100k = Counting.of(registry.getEncoding(EncodingType.CL100K_BASE)));
     }
 
     private static boolean usesO200k(String model) {
-        String name = model == null ? "" : model.toLowerCase(java.util.Locale.ROOT);
-        return name.startsWith("gpt-4o") || name.startsWith("gpt-4.1") || name.startsWith("gpt-4.5")
-                || name.startsWith("gpt-5") || name.startsWith("o1") || name.startsWith("o3") || name.startsWith("o4")
-                || name.startsWith("chatgpt-4o");
+        if (model == null) {
+            return false;
+        }
+        for (String prefix : O200K_PREFIXES) {
+            if (model.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 }
