@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.proxy.GenerationIds;
 import nexus.proxy.OpenAiReplies;
+import nexus.proxy.Sse;
 import nexus.proxy.routes.RoutedGateway.To;
 import nexus.shared.db.ModelType;
 import nexus.shared.db.Route;
@@ -54,18 +56,9 @@ class BanditRouteTest {
         gateway.route(new Route(0, ROUTE, ModelType.CHAT, "bandit", "", true, null, null, null, FAILURES_TO_OPEN,
                 60_000L, 600_000L, now, now), To.of(a, "alpha"), To.of(b, "beta"));
 
-        // Nothing rated yet: both posteriors are the uniform prior, so the route itself serves both targets.
-        Map<String, List<String>> generations = new HashMap<>();
-        for (int call = 0; call < 10 * RATED && !(rated(generations, "A") && rated(generations, "B")); call++) {
-            try (Response response = gateway.chat(KEY, ROUTE)) {
-                assertThat(response.code()).isEqualTo(200);
-                generations.computeIfAbsent(response.header("X-Nexus-Provider"), name -> new ArrayList<>())
-                        .add(response.header(GenerationIds.HEADER));
-            }
-        }
-        assertThat(rated(generations, "A") && rated(generations, "B")).as(generations.toString()).isTrue();
-        rate(generations.get("A"), RATED * 9 / 10);
-        rate(generations.get("B"), RATED / 10);
+        Map<String, List<String>> generations = generationsOfBoth();
+        rateFirst(generations.get("A"), RATED * 9 / 10);
+        rateFirst(generations.get("B"), RATED / 10);
 
         Map<String, Integer> answered = new HashMap<>();
         for (int call = 0; call < 500; call++) {
@@ -86,11 +79,13 @@ class BanditRouteTest {
         });
         int beforeDown = upstreamA.getRequestCount();
         List<String> attempts = new ArrayList<>();
+        String fallbackGeneration = null;
         for (int call = 0; call < 20; call++) {
             try (Response response = gateway.chat(KEY, ROUTE)) {
                 assertThat(response.code()).isEqualTo(200);
                 assertThat(response.header("X-Nexus-Provider")).isEqualTo("B");
                 attempts.add(response.header("X-Nexus-Attempts"));
+                fallbackGeneration = call == 0 ? response.header(GenerationIds.HEADER) : fallbackGeneration;
             }
         }
         // A failing still draws first (three failures only bring its posterior to Beta(19, 6)) until its circuit
@@ -108,20 +103,47 @@ class BanditRouteTest {
             assertThat(row.route()).isEqualTo(ROUTE);
             assertThat(row.attempt()).isEqualTo(1);
         });
+        JsonNode credited = rate(fallbackGeneration, 1);
+        assertThat(List.of(credited.path("provider_id").asLong(), credited.path("model").asText(),
+                credited.path("route").asText())).as("a fallback's answer is rated for the target that gave it")
+                .containsExactly(b, "beta", ROUTE);
     }
 
-    private static boolean rated(Map<String, List<String>> generations, String provider) {
+    /**
+     * Calls the route until each target answered {@link #RATED} times; the generation ids by provider name. Nothing
+     * is rated yet, so both posteriors are the uniform prior and the route itself serves both targets.
+     */
+    private Map<String, List<String>> generationsOfBoth() throws Exception {
+        Map<String, List<String>> generations = new HashMap<>();
+        for (int call = 0; call < 10 * RATED && !(enough(generations, "A") && enough(generations, "B")); call++) {
+            try (Response response = gateway.chat(KEY, ROUTE)) {
+                assertThat(response.code()).isEqualTo(200);
+                generations.computeIfAbsent(response.header("X-Nexus-Provider"), name -> new ArrayList<>())
+                        .add(response.header(GenerationIds.HEADER));
+            }
+        }
+        assertThat(enough(generations, "A") && enough(generations, "B")).as(generations.toString()).isTrue();
+        return generations;
+    }
+
+    private static boolean enough(Map<String, List<String>> generations, String provider) {
         return generations.getOrDefault(provider, List.of()).size() >= RATED;
     }
 
     /** Rates the first {@link #RATED} generations: the first {@code up} with a thumbs up, the others down. */
-    private void rate(List<String> generations, int up) throws Exception {
+    private void rateFirst(List<String> generations, int up) throws Exception {
         for (int index = 0; index < RATED; index++) {
-            String body = "{\"generation_id\":\"" + generations.get(index) + "\",\"rating\":" + (index < up ? 1 : -1)
-                    + "}";
-            try (Response response = gateway.proxy().execute(gateway.proxy().post("/v1/feedback", KEY, body))) {
-                assertThat(response.code()).as(response.body().string()).isEqualTo(201);
-            }
+            rate(generations.get(index), index < up ? 1 : -1);
+        }
+    }
+
+    /** Rates a generation with the key that made it, as its first rating; the stored rating. */
+    private JsonNode rate(String generationId, int rating) throws Exception {
+        String body = "{\"generation_id\":\"" + generationId + "\",\"rating\":" + rating + "}";
+        try (Response response = gateway.proxy().execute(gateway.proxy().post("/v1/feedback", KEY, body))) {
+            String answer = response.body().string();
+            assertThat(response.code()).as(answer).isEqualTo(201);
+            return Sse.tree(answer);
         }
     }
 
