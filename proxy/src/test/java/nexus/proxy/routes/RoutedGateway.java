@@ -21,6 +21,7 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import nexus.proxy.NoDelayServerSockets;
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.ProxyServer;
 import nexus.shared.config.NexusConfig;
@@ -83,9 +84,10 @@ final class RoutedGateway implements BeforeEachCallback, AfterEachCallback {
         return proxy;
     }
 
-    /** A started upstream that answers what the test enqueues. */
+    /** A started upstream that answers what the test enqueues, each answer sent at once. */
     MockWebServer upstream() throws IOException {
         MockWebServer upstream = new MockWebServer();
+        upstream.setServerSocketFactory(new NoDelayServerSockets());
         upstream.start();
         upstreams.add(upstream);
         return upstream;
@@ -134,10 +136,15 @@ final class RoutedGateway implements BeforeEachCallback, AfterEachCallback {
 
     /** An enabled route of that type, strategy and attempts (null: the default), with its targets in order. */
     long route(String name, ModelType type, String strategy, Integer maxAttempts, To... targets) {
-        RouteDao routes = proxy.database().dao(RouteDao.class);
         long now = System.currentTimeMillis();
-        long id = routes.insert(new Route(0, name, type, strategy, "", true, maxAttempts, null, null, null, null,
-                null, now, now));
+        return route(new Route(0, name, type, strategy, "", true, maxAttempts, null, null, null, null, null, now, now),
+                targets);
+    }
+
+    /** A route as that row says (its id is assigned), with its targets in order. */
+    long route(Route route, To... targets) {
+        RouteDao routes = proxy.database().dao(RouteDao.class);
+        long id = routes.insert(route);
         for (int position = 0; position < targets.length; position++) {
             routes.insertTarget(new RouteTarget(id, position, targets[position].providerId(),
                     targets[position].model(), targets[position].weight()));
