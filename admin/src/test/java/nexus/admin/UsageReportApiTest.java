@@ -135,7 +135,8 @@ class UsageReportApiTest {
                 + "{\"route\":\"balanced\",\"requests\":3,\"prompt_tokens\":5,\"completion_tokens\":5,"
                 + "\"total_tokens\":10,\"cost\":\"0.000000009\",\"fallbacks\":2,\"failed\":2,\"past_open_circuit\":0},"
                 + "{\"route\":\"fast\",\"requests\":3,\"prompt_tokens\":7,\"completion_tokens\":7,"
-                + "\"total_tokens\":14,\"cost\":\"0.003333341\",\"fallbacks\":1,\"failed\":1,\"past_open_circuit\":1}]");
+                + "\"total_tokens\":14,\"cost\":\"0.003333341\",\"fallbacks\":1,\"failed\":1,"
+                + "\"past_open_circuit\":1}]");
         assertThat(body.path("totals").toString()).isEqualTo("{\"requests\":9,\"prompt_tokens\":15,"
                 + "\"completion_tokens\":15,\"total_tokens\":30,\"cost\":\"0.010000016\"}");
     }

@@ -13,7 +13,7 @@ record UsageRow(String apiKey, Long keyId, long providerId, String providerName,
 
     private static final AtomicLong REQUEST_IDS = new AtomicLong();
 
-    /** Which attempt of a call the row is, how it ended, and at which route; the first of a plain model's by default. */
+    /** Which attempt of a call the row is, how it ended, and at which route; by default a plain model's first. */
     record Attempt(String route, int number, int status, boolean pastOpenCircuit) {
         static final Attempt FIRST = new Attempt(null, 1, 200, false);
     }
@@ -54,7 +54,8 @@ record UsageRow(String apiKey, Long keyId, long providerId, String providerName,
     /** Tried although its target's circuit was open. */
     UsageRow pastOpenCircuit() {
         return new UsageRow(apiKey, keyId, providerId, providerName, model, conversationId, promptTokens,
-                completionTokens, costNanos, at, new Attempt(attempt.route(), attempt.number(), attempt.status(), true));
+                completionTokens, costNanos, at,
+                new Attempt(attempt.route(), attempt.number(), attempt.status(), true));
     }
 
     Usage usage() {
