@@ -114,6 +114,56 @@ class UsageReportApiTest {
     }
 
     @Test
+    void by_route_each_route_counts_its_fallbacks_failures_and_attempts_past_an_open_circuit() {
+        seed(UsageRow.of("gpt-4", 1, 1, THIRD_OF_A_CENT),
+                UsageRow.of("gpt-4", 0, 0, 0).attempt(null, 1, 503),  // a plain model's fallback: failed, then ...
+                UsageRow.of("gpt-4", 2, 2, THIRD_OF_A_CENT).attempt(null, 2, 200),  // ... answered by the next
+                UsageRow.of("small", 0, 0, 0).attempt("fast", 1, 503),
+                UsageRow.of("big", 3, 3, THIRD_OF_A_CENT).attempt("fast", 2, 200),
+                UsageRow.of("small", 4, 4, 8).attempt("fast", 1, 200).pastOpenCircuit(),
+                UsageRow.of("small", 0, 0, 0).attempt("balanced", 1, 429),
+                UsageRow.of("big", 0, 0, 0).attempt("balanced", 2, 500),
+                UsageRow.of("small", 5, 5, 9).attempt("balanced", 3, 200),
+                UsageRow.of("big", 9, 9, 9).attempt("fast", 2, 200).at("2026-11-20T23:59:59.999Z"));
+
+        JsonNode body = admin.get("/stats/usage?days=1&group_by=route").expect(200);
+
+        assertThat(body.path("group_by").asText()).isEqualTo("route");
+        assertThat(body.path("groups").toString()).isEqualTo("[{\"route\":null,\"requests\":3,\"prompt_tokens\":3,"
+                + "\"completion_tokens\":3,\"total_tokens\":6,\"cost\":\"0.006666666\",\"fallbacks\":1,\"failed\":1,"
+                + "\"past_open_circuit\":0},"
+                + "{\"route\":\"balanced\",\"requests\":3,\"prompt_tokens\":5,\"completion_tokens\":5,"
+                + "\"total_tokens\":10,\"cost\":\"0.000000009\",\"fallbacks\":2,\"failed\":2,\"past_open_circuit\":0},"
+                + "{\"route\":\"fast\",\"requests\":3,\"prompt_tokens\":7,\"completion_tokens\":7,"
+                + "\"total_tokens\":14,\"cost\":\"0.003333341\",\"fallbacks\":1,\"failed\":1,"
+                + "\"past_open_circuit\":1}]");
+        assertThat(body.path("totals").toString()).isEqualTo("{\"requests\":9,\"prompt_tokens\":15,"
+                + "\"completion_tokens\":15,\"total_tokens\":30,\"cost\":\"0.010000016\"}");
+    }
+
+    @Test
+    void csv_by_route_has_the_failover_counts_and_an_empty_route_for_plain_models() {
+        seed(UsageRow.of("gpt-4", 1, 2, 3), UsageRow.of("small", 0, 0, 0).attempt("fast, cheap", 1, 503),
+                UsageRow.of("big", 3, 4, 5).attempt("fast, cheap", 2, 200).pastOpenCircuit());
+
+        Reply reply = admin.send("GET", "/stats/usage?group_by=route", null, "Accept", "text/csv");
+
+        assertThat(reply.status()).isEqualTo(200);
+        assertThat(reply.body()).isEqualTo("route,requests,prompt_tokens,completion_tokens,total_tokens,cost,"
+                + "fallbacks,failed,past_open_circuit,currency\r\n"
+                + ",1,1,2,3,0.000000003,0,0,0,USD\r\n"
+                + "\"fast, cheap\",2,3,4,7,0.000000005,1,1,1,USD\r\n");
+    }
+
+    @Test
+    void a_bad_grouping_is_a_400_naming_every_grouping() {
+        Reply reply = admin.get("/stats/usage?group_by=routes");
+
+        assertThat(reply.failure()).isEqualTo(Failure.invalid("group_by"));
+        assertThat(reply.message()).isEqualTo("'group_by' must be one of day, model, provider, key, route.");
+    }
+
+    @Test
     void csv_has_a_header_and_quotes_a_name_with_a_comma_and_a_quote() {
         long key = issueKey("Team \"A\", prod");
         seed(UsageRow.of("gpt-4", 1, 2, THIRD_OF_A_CENT).key(key), UsageRow.of("gpt-4", 3, 4, 5));

@@ -71,33 +71,34 @@ public final class ModelsHandler {
     /** OpenAI's list envelope. */
     public record ModelList(String object, List<ModelEntry> data) {}
 
-    /** GET /v1/models. */
+    /**
+     * GET /v1/models: the models, then the routes; in Anthropic's shape only chat routes unless {@code ?type=} names
+     * another type, since its clients call a listed model on /v1/messages and its entries cannot say their type.
+     */
     public void list(Context ctx) {
         Routes routes = routing.current();
         Caller caller = caller(ctx, routes);
-        List<Target> models = routes.models(caller, type(ctx.queryParam("type")));
+        ModelType type = type(ctx.queryParam("type"));
+        List<Target> models = routes.models(caller, type);
         if (speaksAnthropic(ctx)) {
-            ctx.json(AnthropicModels.page(models));
+            ctx.json(AnthropicModels.page(models, routes.routes(caller, type == null ? ModelType.CHAT : type)));
         } else {
             List<ModelEntry> entries = new ArrayList<>();
             models.forEach(model -> entries.add(ModelEntry.of(model, currency())));
-            routes.routes(caller, type(ctx.queryParam("type"))).forEach(route -> entries.add(ModelEntry.of(route,
-                    currency())));
+            routes.routes(caller, type).forEach(route -> entries.add(ModelEntry.of(route, currency())));
             ctx.json(new ModelList("list", entries));
         }
     }
 
-    /** GET /v1/models/{id}: the model, or 404 model_not_found when the key opens none of that name. */
+    /** GET /v1/models/{id}: the route or model, or 404 model_not_found when the key opens none of that name. */
     public void retrieve(Context ctx) {
         Routes routes = routing.current();
         String id = ctx.pathParam("id");
         Caller caller = caller(ctx, routes);
-        if (!speaksAnthropic(ctx)) {
-            for (Candidates route : routes.routes(caller, null)) {
-                if (route.route().name().equals(id)) {
-                    ctx.json(ModelEntry.of(route, currency()));
-                    return;
-                }
+        for (Candidates route : routes.routes(caller, null)) {
+            if (route.route().name().equals(id)) {
+                ctx.json(speaksAnthropic(ctx) ? AnthropicModels.info(route) : ModelEntry.of(route, currency()));
+                return;
             }
         }
         Target model = routes.models(caller, null).stream()

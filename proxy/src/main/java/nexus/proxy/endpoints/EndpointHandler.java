@@ -22,7 +22,8 @@ import nexus.proxy.routing.Try;
 
 /**
  * {@code POST} of one endpoint (embeddings, rerank, images, completions): HTTP in and out only. A model several
- * providers serve fails over like chat completions. Thread-safe.
+ * providers serve fails over like chat completions, among the targets whose provider's kind serves the endpoint.
+ * Thread-safe.
  */
 public final class EndpointHandler implements Handler {
 
@@ -33,6 +34,7 @@ public final class EndpointHandler implements Handler {
     private final Clock clock;
     private final BodyReader bodies;
     private final ChatFailover failover;
+    private final ServedTargets served;
 
     public EndpointHandler(Endpoint endpoint, RoutingTable routing, EndpointService service, ObjectMapper mapper,
                            Clock clock, BodyReader bodies, ChatFailover failover) {
@@ -43,13 +45,15 @@ public final class EndpointHandler implements Handler {
         this.clock = clock;
         this.bodies = bodies;
         this.failover = failover;
+        this.served = service.servedTargets(endpoint);
     }
 
     @Override
     public void handle(Context ctx) {
         Incoming incoming = Incoming.read(ctx, routing, clock, bodies);
         EndpointRequest request = EndpointRequest.parse(incoming.body(), endpoint, mapper);
-        Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), endpoint.modelType());
+        Candidates candidates = served.of(incoming.routes().candidates(incoming.caller(), request.model(),
+                endpoint.modelType()));
         failover.serve(candidates, request.stream(), target -> admit(incoming, target, request), ctx::header,
                 (target, admission, tried, retryable) -> answer(ctx, incoming, request, target, admission, tried,
                         retryable));

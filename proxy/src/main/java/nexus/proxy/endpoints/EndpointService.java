@@ -16,7 +16,6 @@ import nexus.proxy.chat.PeekedExchange;
 import nexus.proxy.chat.StreamAccounting;
 import nexus.proxy.chat.StreamRelay;
 import nexus.proxy.upstream.Exchange;
-import nexus.proxy.upstream.UpstreamAdapter;
 import nexus.proxy.upstream.UpstreamAdapters;
 import nexus.proxy.upstream.UpstreamFailures;
 import nexus.proxy.usage.TokenCounter;
@@ -143,19 +142,19 @@ public final class EndpointService {
         }
     }
 
+    /** Which of a call's targets the endpoint can be called at: those whose provider's kind serves it. */
+    public ServedTargets servedTargets(Endpoint endpoint) {
+        return new ServedTargets(endpoint, adapters);
+    }
+
     /**
-     * Starts the upstream call. A provider whose kind does not serve the endpoint is a 400 that reaches no upstream
-     * and records nothing; an upstream failure, or the client leaving before the answer began, is recorded and thrown.
+     * Starts the upstream call, at a target {@link ServedTargets} kept; an upstream failure, or the client leaving
+     * before the answer began, is recorded and thrown.
      */
     private Exchange open(EndpointCall call) {
         Provider provider = call.target().provider();
-        Endpoint endpoint = call.request().endpoint();
-        UpstreamAdapter adapter = adapters.forKind(provider.kind());
-        if (!adapter.serves(endpoint)) {
-            throw notServed(provider, endpoint);
-        }
         try {
-            return adapter.open(call.request(), call.target());
+            return adapters.forKind(provider.kind()).open(call.request(), call.target());
         } catch (ApiError error) {
             log.warn("Upstream provider '{}' failed request {}: {} {}", provider.name(), call.requestId(),
                     error.status(), error.getMessage());
@@ -165,12 +164,6 @@ public final class EndpointService {
             failed(call, ApiError.clientClosedRequest());
             throw gone;
         }
-    }
-
-    /** The 400 for a provider of a kind that does not serve an endpoint. */
-    static ApiError notServed(Provider provider, Endpoint endpoint) {
-        return ApiError.invalidRequest("The model's provider '" + provider.name() + "' is of kind "
-                + provider.kind().wireName() + ", which does not serve " + endpoint.path() + ".", "model");
     }
 
     /** Records a call that produced no answer, and returns the error to throw. */

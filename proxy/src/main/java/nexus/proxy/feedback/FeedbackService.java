@@ -18,13 +18,14 @@ import nexus.shared.error.ApiError;
 
 /**
  * Stores a key holder's rating of one of its own generations. A generation is found only through its usage row and
- * only with the key that made it, so an unknown id and another key's read alike (404, same words). Usage rows are
- * written off the request path, up to about 50 ms after their answer ended: an id not found is looked for again,
- * each time after every row queued so far is written, for up to {@link #LOOKUP_GRACE}. Thread-safe.
+ * only with the key that made it, so an unknown id and another key's read alike (404, same words, as fast). Usage rows
+ * are written off the request path, up to about 50 ms after their answer ended: an id whose row is still queued is
+ * looked for again once every row queued so far is written (waiting up to {@link #LOOKUP_GRACE}); any other id not
+ * found is a 404 at once. Thread-safe.
  */
 public final class FeedbackService {
 
-    /** How long an id not found is looked for, while rows of answers that just ended are being written. */
+    /** How long the row of an id not found yet, but queued, is waited for. */
     static final Duration LOOKUP_GRACE = Duration.ofSeconds(1);
 
     private final Database database;
@@ -70,15 +71,16 @@ public final class FeedbackService {
 
     private Optional<GenerationSource> generation(Caller caller, String id) {
         Long keyId = caller.key() == null ? null : caller.key().id();
-        long deadline = System.nanoTime() + LOOKUP_GRACE.toNanos();
+        boolean queued = usage.isQueued(id, caller.apiKey());  // asked first: a row no longer queued is stored
         Optional<GenerationSource> found = feedback.findGeneration(id, caller.apiKey(), keyId);
-        try {
-            while (found.isEmpty() && System.nanoTime() < deadline) {
-                usage.awaitWritten(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
-                found = feedback.findGeneration(id, caller.apiKey(), keyId);
+        if (found.isEmpty() && queued) {
+            try {
+                usage.awaitWritten(LOOKUP_GRACE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();  // stopping: answered as not found
+                return Optional.empty();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();  // stopping: answered as not found
+            found = feedback.findGeneration(id, caller.apiKey(), keyId);
         }
         return found;
     }

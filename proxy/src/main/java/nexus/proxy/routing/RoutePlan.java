@@ -8,4 +8,11 @@ import nexus.shared.db.RouteStrategy;
  * a stream may wait for its first chunk before the next target is tried (0: no limit but the read timeout).
  */
 public record RoutePlan(String name, RouteStrategy strategy, int[] weights, int maxAttempts, long deadlineNanos,
-                        long createdAtMillis, long firstTokenTimeoutNanos) {}
+                        long createdAtMillis, long firstTokenTimeoutNanos) {
+
+    /** The same plan for other targets, of these weights. */
+    RoutePlan withWeights(int[] targetWeights) {
+        return new RoutePlan(name, strategy, targetWeights, maxAttempts, deadlineNanos, createdAtMillis,
+                firstTokenTimeoutNanos);
+    }
+}

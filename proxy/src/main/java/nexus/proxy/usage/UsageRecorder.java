@@ -31,7 +31,8 @@ import nexus.shared.error.ApiError;
  * connection, gathers the rows that arrive within {@link #GATHER_MILLIS} of the first and inserts them in one
  * transaction, then writes their access log lines and runs the after-write action. A batch that fails is tried again
  * on a new connection (the failed one may be in any state); a row already stored is skipped, so none is stored twice.
- * {@link #close()} writes what is still queued; {@link #awaitWritten} waits for what is queued so far. Thread-safe.
+ * {@link #close()} writes what is still queued; {@link #awaitWritten} waits for what is queued so far, and
+ * {@link #isQueued} tells whether a row is among it. Thread-safe.
  */
 public final class UsageRecorder implements AutoCloseable {
 
@@ -46,6 +47,11 @@ public final class UsageRecorder implements AutoCloseable {
     private final Database database;
     private final Runnable afterWrite;
     private final BlockingQueue<Usage> queue = new LinkedBlockingQueue<>();
+    /**
+     * The rows queued and not yet written (or given up on): by request id, the name its client goes by in usage rows.
+     * A row leaves only once its batch is committed, so a row not here was in the table first, or never queued.
+     */
+    private final Map<String, String> unwritten = new ConcurrentHashMap<>();
     /** Marks queued by {@link #awaitWritten}, by their request ids; a mark is never written. */
     private final Map<String, CountDownLatch> marks = new ConcurrentHashMap<>();
     private final AtomicLong markCount = new AtomicLong();
@@ -104,7 +110,13 @@ public final class UsageRecorder implements AutoCloseable {
             }
             return;
         }
+        unwritten.put(row.requestId(), row.apiKey());
         queue.add(row);
+    }
+
+    /** True while the row of this request id, of the client its usage rows name {@code apiKey}, waits to be written. */
+    public boolean isQueued(String requestId, String apiKey) {
+        return apiKey.equals(unwritten.get(requestId));
     }
 
     private void writeLoop() {
@@ -122,6 +134,7 @@ public final class UsageRecorder implements AutoCloseable {
                 List<CountDownLatch> reached = takeMarks(batch);
                 if (!batch.isEmpty()) {
                     write(this::insertOnHeldConnection, batch);
+                    batch.forEach(row -> unwritten.remove(row.requestId()));
                     runAfterWrite();
                 }
                 reached.forEach(CountDownLatch::countDown);

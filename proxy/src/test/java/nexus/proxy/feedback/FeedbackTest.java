@@ -4,9 +4,15 @@ import static nexus.proxy.ProxyWithUpstream.KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import okhttp3.Response;
@@ -150,6 +156,35 @@ class FeedbackTest {
 
         assertThat(rate("/v1/feedback", "Authorization", "Bearer " + KEY, rating(id)).status()).isEqualTo(201);
         assertThat(stored(id)).isPresent();
+    }
+
+    @Test
+    void an_unknown_id_is_a_404_at_once_while_a_generation_whose_row_is_queued_is_waited_for() throws Exception {
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + proxy.config().databaseFile());
+             Statement lock = other.createStatement()) {
+            lock.execute("BEGIN IMMEDIATE");  // the usage writer cannot store the generation's row until COMMIT
+            String id = generation(KEY);
+            CompletableFuture<Reply> queued = CompletableFuture.supplyAsync(() -> rateOrFail(id));
+
+            long started = System.nanoTime();
+            Reply unknown = rate("/v1/feedback", "Authorization", "Bearer " + KEY,
+                    rating("req_00000000000000000000ab"));
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            lock.execute("COMMIT");
+
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(took).isLessThan(FeedbackService.LOOKUP_GRACE);  // the grace of a queued row is not waited
+            Reply rated = queued.get(10, TimeUnit.SECONDS);
+            assertThat(rated.status()).as(rated.body()).isEqualTo(201);
+        }
+    }
+
+    private Reply rateOrFail(String id) {
+        try {
+            return rate("/v1/feedback", "Authorization", "Bearer " + KEY, rating(id));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

@@ -8,14 +8,15 @@ import org.jdbi.v3.sqlobject.customizer.Define;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
 /**
- * SQL for usage reports over a {@link UsageRange}: sums in total and by day, model, provider or key, costs summed as
- * integers. Pass {@code range.condition()} as {@code condition} and the range itself. Thread-safe.
+ * SQL for usage reports over a {@link UsageRange}: sums in total and by day, model, provider, key or route, costs
+ * summed as integers. Pass {@code range.condition()} as {@code condition} and the range itself. Thread-safe.
  */
 @RegisterConstructorMapper(UsageTotals.class)
 @RegisterConstructorMapper(DayUsage.class)
 @RegisterConstructorMapper(ModelUsage.class)
 @RegisterConstructorMapper(ProviderUsage.class)
 @RegisterConstructorMapper(KeyUsage.class)
+@RegisterConstructorMapper(RouteUsage.class)
 public interface UsageReportDao {
 
     /** A UTC day as a number of days since the epoch, in portable integer arithmetic. */
@@ -40,4 +41,10 @@ public interface UsageReportDao {
     @SqlQuery("SELECT key_id, (SELECT name FROM api_key WHERE api_key.id = usage.key_id) AS key_name, "
             + UsageDao.SUMS + " FROM usage WHERE <condition> GROUP BY key_id ORDER BY COALESCE(key_id, 0)")
     List<KeyUsage> byKey(@Define("condition") String condition, @BindMethods UsageRange range);
+
+    /** The rows of plain model names (no route) first, then each route by name, with its failover counts. */
+    @SqlQuery("SELECT route, " + UsageDao.SUMS + ", SUM(attempt > 1) AS fallbacks, SUM(status <> 200) AS failed,"
+            + " SUM(past_open_circuit) AS past_open_circuit FROM usage WHERE <condition>"
+            + " GROUP BY route ORDER BY route IS NOT NULL, route")
+    List<RouteUsage> byRoute(@Define("condition") String condition, @BindMethods UsageRange range);
 }
