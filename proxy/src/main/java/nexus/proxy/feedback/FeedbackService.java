@@ -21,12 +21,15 @@ import nexus.shared.error.ApiError;
  * only with the key that made it, so an unknown id and another key's read alike (404, same words, as fast). Usage rows
  * are written off the request path, up to about 50 ms after their answer ended: an id whose row is still queued is
  * looked for again once every row queued so far is written (waiting up to {@link #LOOKUP_GRACE}); any other id not
- * found is a 404 at once. Thread-safe.
+ * found is looked for once more after one round of the writer (at most {@link #STRAGGLER_GRACE}), then a 404.
+ * Thread-safe.
  */
 public final class FeedbackService {
 
     /** How long the row of an id not found yet, but queued, is waited for. */
     static final Duration LOOKUP_GRACE = Duration.ofSeconds(1);
+    /** How long an id neither found nor queued may take to be queued, for an answer that ended just before its row. */
+    static final Duration STRAGGLER_GRACE = Duration.ofMillis(100);
 
     private final Database database;
     private final FeedbackDao feedback;
@@ -73,14 +76,20 @@ public final class FeedbackService {
         Long keyId = caller.key() == null ? null : caller.key().id();
         boolean queued = usage.isQueued(id, caller.apiKey());  // asked first: a row no longer queued is stored
         Optional<GenerationSource> found = feedback.findGeneration(id, caller.apiKey(), keyId);
-        if (found.isEmpty() && queued) {
-            try {
-                usage.awaitWritten(LOOKUP_GRACE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();  // stopping: answered as not found
-                return Optional.empty();
+        try {
+            if (found.isEmpty() && !queued) {
+                // some answers end just before their row is queued: one round of the writer lets such a row show
+                usage.awaitWritten(STRAGGLER_GRACE);
+                queued = usage.isQueued(id, caller.apiKey());
+                found = feedback.findGeneration(id, caller.apiKey(), keyId);
             }
-            found = feedback.findGeneration(id, caller.apiKey(), keyId);
+            if (found.isEmpty() && queued) {
+                usage.awaitWritten(LOOKUP_GRACE);
+                found = feedback.findGeneration(id, caller.apiKey(), keyId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();  // stopping: answered as not found
+            return Optional.empty();
         }
         return found;
     }
