@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -18,7 +16,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.Sse;
 import nexus.shared.db.UpstreamHealth;
-import nexus.shared.db.UpstreamHealthDao;
 import nexus.shared.db.Usage;
 
 /**
@@ -69,19 +66,8 @@ class UpstreamHealthTest {
                 && row.state().equals("closed")));
     }
 
-    /** Polls {@code upstream_health} until the condition holds (it is published about once a second). */
     private Map<Long, UpstreamHealth> awaitHealth(Predicate<List<UpstreamHealth>> condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<UpstreamHealth> rows = read();
-        while (!condition.test(rows) && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));  // a poll interval, not a wait for an outcome
-            rows = read();
-        }
-        assertThat(condition.test(rows)).as("upstream_health within 10 s: %s", rows).isTrue();
-        return rows.stream().collect(Collectors.toMap(UpstreamHealth::providerId, row -> row));
-    }
-
-    private List<UpstreamHealth> read() {
-        return gateway.proxy().database().dao(UpstreamHealthDao.class).listAll();
+        return gateway.awaitHealth(condition).stream()
+                .collect(Collectors.toMap(UpstreamHealth::providerId, row -> row));
     }
 }
