@@ -15,9 +15,10 @@ import nexus.shared.db.PublishedHealth;
 import nexus.shared.db.PublishedHealthDao;
 
 /**
- * {@code GET /health/upstreams}: each target's circuit state as the proxy last published it, with the figures of the
- * proxy's report merged in (the proxy decides which; the fields named here win over a report field of the same name).
- * Thread-safe.
+ * {@code GET /health/upstreams}: each circuit's state as the proxy last published it (a target's instance-wide one,
+ * {@code route} null, and one per route with health settings of its own, named by {@code route}), with the figures of
+ * the proxy's report merged in (the proxy decides which; the fields named here win over a report field of the same
+ * name). Thread-safe.
  */
 public final class UpstreamHealthController {
 
@@ -44,6 +45,7 @@ public final class UpstreamHealthController {
         entry.put("provider_id", row.providerId());
         entry.put("provider_name", row.providerName());
         entry.put("model_name", row.modelName());
+        entry.put("route", row.route().isEmpty() ? null : row.route());
         entry.put("state", row.state());
         entry.put("updated_at", Timestamps.iso(row.updatedAtMillis()));
         if (report(row.report()) instanceof ObjectNode report) {

@@ -11,8 +11,8 @@ import nexus.shared.money.Money;
 
 /**
  * The money side of one admitted call: what it reserved of its key's account (nothing for a personalized key), and,
- * once it ended, what it cost. The first {@link #settle} fixes the charge; later ones answer the same, so the stream
- * that shows the cost and the usage row that records it agree. Thread-safe.
+ * once it ended, what it cost and the status its usage row recorded. The first {@link #settle} fixes the charge; later
+ * ones answer the same, so the stream that shows the cost and the usage row that records it agree. Thread-safe.
  */
 public final class Admission {
 
@@ -24,6 +24,8 @@ public final class Admission {
     private final RateLimits rateLimits;
     private final RateAdmission rate;
     private Charge charge;
+    private volatile int endedStatus;
+    private volatile String endedErrorCode;
 
     Admission(Account account, long reservedNanos, Long balanceBeforeNanos, Clock clock, String currency,
               RateLimits rateLimits, RateAdmission rate) {
@@ -44,6 +46,25 @@ public final class Admission {
     /** The charge the call was settled with, or {@link Charge#NONE} before it ended. */
     public synchronized Charge charge() {
         return charge == null ? Charge.NONE : charge;
+    }
+
+    /**
+     * Notes how the call ended, as its usage row records it: so the failover learns of an answer that broke off, or
+     * whose client left, after the client got its first byte (the attempt itself returned normally).
+     */
+    public void ended(int status, String errorCode) {
+        endedErrorCode = errorCode;
+        endedStatus = status;
+    }
+
+    /** The status of the call's usage row, or 0 before one was recorded. */
+    public int endedStatus() {
+        return endedStatus;
+    }
+
+    /** The error code of the call's usage row, or null when it has none. */
+    public String endedErrorCode() {
+        return endedErrorCode;
     }
 
     /** The key's balance before the call, or null when it has none: the {@code X-Nexus-Balance} header. */

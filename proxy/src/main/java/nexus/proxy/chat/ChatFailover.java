@@ -27,7 +27,8 @@ import nexus.shared.error.ApiError;
  * {@code deadline} has passed since the first failure. A route's candidates are ordered by its strategy, may set
  * their own attempts and deadline, and are tried again from the start when attempts outnumber them, after the wait
  * the failed answer asked for (else a backoff). Each attempt is admitted at its own target's prices and records its
- * own usage row; every attempt's outcome is told to its target's circuit. A route's {@code first_token_timeout_ms}
+ * own usage row; every attempt's outcome is told to its target's circuit (also an answer that broke off, or whose
+ * client left, after it began: the status of its usage row says so). A route's {@code first_token_timeout_ms}
  * limits each attempt's wait for its stream's first chunk: past it, the upstream call is cancelled and counts as a
  * timeout, and the next target is tried. Thread-safe.
  */
@@ -191,9 +192,9 @@ public final class ChatFailover {
             try {
                 long firstContent = attempt.run(target, admission, new Try(number, routeName, pastOpenCircuit),
                         true);
-                circuit.succeeded(millisSince(started, System.nanoTime()),
+                returned(target, circuit, admission.endedStatus(), admission.endedErrorCode(),
+                        millisSince(started, System.nanoTime()),
                         firstContent == 0 ? -1 : millisSince(started, firstContent));
-                learned.answered(target.provider().id(), target.model());
                 return;
             } catch (ApiError error) {
                 long took = millisSince(started, System.nanoTime());
@@ -223,6 +224,24 @@ public final class ChatFailover {
         }
         throw plan != null ? ApiError.noHealthyTarget(plan.name()) : ApiError.upstreamUnavailable(
                 "No upstream provider of the model '" + targets.getFirst().model() + "' could be tried.");
+    }
+
+    /**
+     * Tells a target how an attempt that returned ended, by the status its usage row recorded: an answer that broke
+     * off after the client got its first byte is a failure (too late to retry), one whose client left is no verdict
+     * (a probe lets the next request probe), any other answered.
+     */
+    private void returned(Target target, Circuit circuit, int status, String errorCode, long tookMillis,
+                          long firstTokenMillis) {
+        if (status == StreamRelay.CLIENT_CLOSED) {
+            circuit.released();
+        } else if (status >= 400) {
+            circuit.failed(tookMillis, "The answer broke off after it began: " + errorCode + " (HTTP " + status + ")");
+            learned.failed(target.provider().id(), target.model());
+        } else {
+            circuit.succeeded(tookMillis, firstTokenMillis);
+            learned.answered(target.provider().id(), target.model());
+        }
     }
 
     /** Waits {@code millis} before retrying a target; false (without waiting) when that would pass the deadline. */

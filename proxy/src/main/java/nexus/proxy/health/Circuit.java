@@ -5,11 +5,11 @@ import java.util.function.LongSupplier;
 import nexus.shared.db.Provider;
 
 /**
- * The circuit breaker of one target (a provider and a model name). Closed, it takes every request; {@code failures}
- * retryable failures within the window open it for a cooldown; after the cooldown exactly one request is let through
- * as the probe (half open): its success closes the circuit, its failure opens it again for twice the cooldown (up to
- * the maximum). A refused server key makes it misconfigured until its provider row changes. The closed path is one
- * volatile read; state changes take the circuit's monitor briefly. Thread-safe.
+ * The circuit breaker of one target (a provider and a model name), instance-wide or a route's own. Closed, it takes
+ * every request; {@code failures} retryable failures within the window open it for a cooldown; after the cooldown
+ * exactly one request is let through as the probe (half open): its success closes the circuit, its failure opens it
+ * again for twice the cooldown (up to the maximum). A refused server key makes it misconfigured until its provider row
+ * changes. The closed path is one volatile read; state changes take the circuit's monitor briefly. Thread-safe.
  */
 public final class Circuit {
 
@@ -26,6 +26,7 @@ public final class Circuit {
 
     private final long providerId;
     private final String model;
+    private final String route;
     private final HealthSettings settings;
     private final LongSupplier nanos;
     private final HealthWindow window = new HealthWindow();
@@ -44,9 +45,11 @@ public final class Circuit {
     private volatile HealthWindow.Report lastReport;
     private volatile long lastReportNanos;
 
-    Circuit(Provider provider, String model, HealthSettings settings, LongSupplier nanos) {
+    /** @param route the route whose own circuit this is, or empty for the target's instance-wide one */
+    Circuit(Provider provider, String model, String route, HealthSettings settings, LongSupplier nanos) {
         this.providerId = provider.id();
         this.model = model;
+        this.route = route;
         this.provider = provider;
         this.settings = settings;
         this.nanos = nanos;
@@ -192,9 +195,23 @@ public final class Circuit {
         return model;
     }
 
+    /** The route whose own circuit this is; empty for the target's instance-wide circuit. */
+    public String route() {
+        return route;
+    }
+
+    HealthSettings settings() {
+        return settings;
+    }
+
     /** The last failure's message, or null. */
     public String lastError() {
         return lastError;
+    }
+
+    /** Has the publisher write it at its next run, as if it had changed. */
+    void publishAgain() {
+        changed = true;
     }
 
     /** True once since each change; the publisher writes only the circuits that changed. */

@@ -17,8 +17,9 @@ import nexus.shared.db.UpstreamHealth;
 import nexus.shared.db.UpstreamHealthDao;
 
 /**
- * Writes the state and report of every circuit that changed to {@code upstream_health}, at most once a second, from
- * a thread of its own: never on a request's path. Start once, close once.
+ * Writes the state and report of every circuit that changed to {@code upstream_health}, a row per circuit (a target's
+ * instance-wide one and each route's own), at most once a second, from a thread of its own: never on a request's path.
+ * Start once, close once.
  */
 public final class HealthPublisher implements AutoCloseable {
 
@@ -53,8 +54,8 @@ public final class HealthPublisher implements AutoCloseable {
         long now = clock.millis();
         for (Circuit circuit : health.circuits()) {
             if (circuit.takeChanged()) {
-                rows.add(new UpstreamHealth(circuit.providerId(), circuit.model(), circuit.state().wireName(),
-                        report(circuit), now));
+                rows.add(new UpstreamHealth(circuit.providerId(), circuit.model(), circuit.route(),
+                        circuit.state().wireName(), report(circuit), now));
             }
         }
         if (!rows.isEmpty()) {

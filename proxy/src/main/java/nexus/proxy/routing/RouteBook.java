@@ -43,8 +43,8 @@ final class RouteBook {
             for (RouteTarget row : byRoute.getOrDefault(route.id(), List.of())) {
                 Target target = modelsByProvider.getOrDefault(row.providerId(), Map.of()).get(row.modelName());
                 if (target != null && target.type() == route.type()) {
-                    usable.add(new Usable(target, health.circuit(target.provider(), target.model(), settings),
-                            row.weight()));
+                    usable.add(new Usable(target, health.circuit(target.provider(), target.model(), route.name(),
+                            settings), row.weight()));
                 }
             }
             entries.add(new Entry(route, RouteStrategy.fromWireName(route.strategy()).orElse(RouteStrategy.PRIORITY),

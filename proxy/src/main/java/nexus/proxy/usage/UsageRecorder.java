@@ -74,10 +74,11 @@ public final class UsageRecorder implements AutoCloseable {
      * Queues the row of a call that ended: its status (and error code), whether it was cut short, the tokens it used,
      * when its first content arrived ({@link System#nanoTime()}, 0 for none) and how many images it made; settles
      * its admission with the cost (a call that failed costs nothing unless the upstream reported usage; one the
-     * client left is charged for what the upstream made). Answers the charge.
+     * client left is charged for what the upstream made), and tells it how the call ended. Answers the charge.
      */
     public Charge record(RecordedCall call, boolean stream, int status, String errorCode, boolean truncated,
                          TokenUsage used, long firstContentNanos, long images) {
+        call.admission().ended(status, errorCode);
         boolean billable = status == 200 || status == StreamRelay.CLIENT_CLOSED || used.source() == UsageSource.REPORTED;
         Charge charge = call.admission().settle(call.target(), used, images, 0, billable);
         Provider provider = call.target().provider();

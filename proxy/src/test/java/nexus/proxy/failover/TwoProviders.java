@@ -8,6 +8,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import mockwebserver3.MockWebServer;
@@ -20,6 +23,8 @@ import nexus.proxy.ProxyServer;
 import nexus.proxy.ProxyWithUpstream.Reply;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.ProviderKind;
+import nexus.shared.db.UpstreamHealth;
+import nexus.shared.db.UpstreamHealthDao;
 import nexus.shared.db.Usage;
 
 /**
@@ -121,6 +126,22 @@ final class TwoProviders implements BeforeEachCallback, AfterEachCallback {
     List<Usage> rows(int count) {
         List<Usage> rows = proxy.awaitUsageRows(count);
         assertThat(rows).hasSize(count);
+        return rows;
+    }
+
+    /**
+     * Polls {@code upstream_health} until the condition holds (the proxy publishes about once a second), at most
+     * 10 s; answers the rows that met it.
+     */
+    List<UpstreamHealth> awaitHealth(Predicate<List<UpstreamHealth>> condition) {
+        UpstreamHealthDao health = proxy.database().dao(UpstreamHealthDao.class);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<UpstreamHealth> rows = health.listAll();
+        while (!condition.test(rows) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));  // a poll interval, not a wait for an outcome
+            rows = health.listAll();
+        }
+        assertThat(condition.test(rows)).as("upstream_health within 10 s: %s", rows).isTrue();
         return rows;
     }
 }

@@ -2,11 +2,10 @@ package nexus.proxy.failover;
 
 import static nexus.proxy.failover.TwoProviders.CHAT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -17,14 +16,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import nexus.proxy.OpenAiReplies;
 import nexus.proxy.Sse;
+import nexus.shared.db.ModelType;
+import nexus.shared.db.Route;
+import nexus.shared.db.RouteDao;
+import nexus.shared.db.RouteTarget;
 import nexus.shared.db.UpstreamHealth;
-import nexus.shared.db.UpstreamHealthDao;
 import nexus.shared.db.Usage;
 
 /**
  * Both providers of a model failing: five failures open each target, the proxy publishes that to
  * {@code upstream_health}, and with every target open the one that failed least recently is still tried, so the
- * model answers again as soon as a provider is back.
+ * model answers again as soon as a provider is back. A route with health settings of its own has circuits of its own,
+ * each published as a row of its own.
  */
 class UpstreamHealthTest {
 
@@ -69,19 +72,36 @@ class UpstreamHealthTest {
                 && row.state().equals("closed")));
     }
 
-    /** Polls {@code upstream_health} until the condition holds (it is published about once a second). */
-    private Map<Long, UpstreamHealth> awaitHealth(Predicate<List<UpstreamHealth>> condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<UpstreamHealth> rows = read();
-        while (!condition.test(rows) && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));  // a poll interval, not a wait for an outcome
-            rows = read();
+    @Test
+    void a_routes_own_circuit_of_a_target_is_published_as_a_row_of_its_own() throws Exception {
+        RouteDao routes = gateway.proxy().database().dao(RouteDao.class);
+        long now = System.currentTimeMillis();
+        long routeId = routes.insert(new Route(0, "steady", ModelType.CHAT, "priority", "", true, null, null, null,
+                1, null, null, now, now));  // its own health settings: one failure opens a target
+        routes.insertTarget(new RouteTarget(routeId, 0, gateway.firstId(), "gpt-4", 1));
+        routes.insertTarget(new RouteTarget(routeId, 1, gateway.secondId(), "gpt-4", 1));
+
+        gateway.first().enqueue(OpenAiReplies.json(503, "{\"error\":{\"message\":\"first down for the route\"}}"));
+        gateway.second().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "from second", 5, 2)));
+        try (Response response = gateway.chat(CHAT.replace("gpt-4", "steady"))) {
+            assertThat(response.header("X-Nexus-Provider")).isEqualTo("Second");
         }
-        assertThat(condition.test(rows)).as("upstream_health within 10 s: %s", rows).isTrue();
-        return rows.stream().collect(Collectors.toMap(UpstreamHealth::providerId, row -> row));
+        gateway.first().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "from first", 5, 2)));
+        try (Response response = gateway.chat(CHAT)) {
+            assertThat(response.header("X-Nexus-Provider")).isEqualTo("First");
+        }
+
+        List<UpstreamHealth> rows = gateway.awaitHealth(published -> published.size() == 3);
+
+        assertThat(rows).extracting(UpstreamHealth::providerId, UpstreamHealth::route, UpstreamHealth::state)
+                .containsExactly(tuple(gateway.firstId(), "", "closed"), tuple(gateway.firstId(), "steady", "open"),
+                        tuple(gateway.secondId(), "steady", "closed"));
+        assertThat(Sse.tree(rows.get(0).report()).path("error_rate").asDouble()).isZero();
+        assertThat(Sse.tree(rows.get(1).report()).path("last_error").asText()).contains("first down for the route");
     }
 
-    private List<UpstreamHealth> read() {
-        return gateway.proxy().database().dao(UpstreamHealthDao.class).listAll();
+    private Map<Long, UpstreamHealth> awaitHealth(Predicate<List<UpstreamHealth>> condition) {
+        return gateway.awaitHealth(condition).stream()
+                .collect(Collectors.toMap(UpstreamHealth::providerId, row -> row));
     }
 }

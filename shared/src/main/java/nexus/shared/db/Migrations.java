@@ -20,7 +20,7 @@ final class Migrations {
             "V003__video_tasks.sql", "V004__usage_request_id_unique.sql", "V005__keys_and_money.sql",
             "V006__alert_outbox.sql", "V007__responses.sql", "V008__conversations.sql",
             "V009__usage_billed.sql", "V010__routes_health_feedback.sql",
-            "V011__usage_past_open_circuit.sql");
+            "V011__usage_past_open_circuit.sql", "V012__upstream_health_route.sql");
 
     private Migrations() {}
 

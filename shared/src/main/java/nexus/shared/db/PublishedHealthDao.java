@@ -9,9 +9,9 @@ import org.jdbi.v3.sqlobject.statement.SqlQuery;
 @RegisterConstructorMapper(PublishedHealth.class)
 public interface PublishedHealthDao {
 
-    /** Every published target, by provider id and then model name. */
-    @SqlQuery("SELECT h.provider_id, p.name AS provider_name, h.model_name, h.state, h.report, h.updated_at_millis"
-            + " FROM upstream_health h LEFT JOIN provider p ON p.id = h.provider_id"
-            + " ORDER BY h.provider_id, h.model_name")
+    /** Every published circuit, by provider id, model name, then route (the instance-wide circuit first). */
+    @SqlQuery("SELECT h.provider_id, p.name AS provider_name, h.model_name, h.route, h.state, h.report,"
+            + " h.updated_at_millis FROM upstream_health h LEFT JOIN provider p ON p.id = h.provider_id"
+            + " ORDER BY h.provider_id, h.model_name, h.route")
     List<PublishedHealth> listAll();
 }

@@ -7,18 +7,18 @@ import org.jdbi.v3.sqlobject.customizer.BindMethods;
 import org.jdbi.v3.sqlobject.statement.SqlBatch;
 import org.jdbi.v3.sqlobject.statement.SqlQuery;
 
-/** SQL for {@code upstream_health}: the proxy publishes each target's breaker state, the admin reads it. */
+/** SQL for {@code upstream_health}: the proxy publishes each circuit's breaker state, the admin reads it. */
 @RegisterConstructorMapper(UpstreamHealth.class)
 public interface UpstreamHealthDao {
 
-    /** Inserts or replaces the row of each target. */
-    @SqlBatch("INSERT INTO upstream_health (provider_id, model_name, state, report, updated_at_millis)"
-            + " VALUES (:providerId, :modelName, :state, :report, :updatedAtMillis)"
-            + " ON CONFLICT (provider_id, model_name) DO UPDATE SET state = excluded.state,"
+    /** Inserts or replaces the row of each circuit. */
+    @SqlBatch("INSERT INTO upstream_health (provider_id, model_name, route, state, report, updated_at_millis)"
+            + " VALUES (:providerId, :modelName, :route, :state, :report, :updatedAtMillis)"
+            + " ON CONFLICT (provider_id, model_name, route) DO UPDATE SET state = excluded.state,"
             + " report = excluded.report, updated_at_millis = excluded.updated_at_millis")
     void upsert(@BindMethods List<UpstreamHealth> rows);
 
-    @SqlQuery("SELECT provider_id, model_name, state, report, updated_at_millis FROM upstream_health"
-            + " ORDER BY provider_id, model_name")
+    @SqlQuery("SELECT provider_id, model_name, route, state, report, updated_at_millis FROM upstream_health"
+            + " ORDER BY provider_id, model_name, route")
     List<UpstreamHealth> listAll();
 }

@@ -80,7 +80,7 @@ class DatabaseTest {
 
         assertThat(again.dao(ProviderDao.class).listAll()).hasSize(1);
         try (Handle handle = again.openHandle()) {
-            assertThat(handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one()).isEqualTo(11);
+            assertThat(handle.createQuery("PRAGMA user_version").mapTo(Integer.class).one()).isEqualTo(12);
             assertThat(handle.createQuery("PRAGMA journal_mode").mapTo(String.class).one()).isEqualTo("wal");
         }
     }
