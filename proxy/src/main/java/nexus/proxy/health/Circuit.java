@@ -1,5 +1,6 @@
 package nexus.proxy.health;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 import nexus.shared.db.Provider;
@@ -35,6 +36,7 @@ public final class Circuit {
     private int nextFailure;
     private int recordedFailures;
     private long openUntilNanos;
+    private long openedAtNanos;
     private long cooldownNanos;
     private volatile State state = State.CLOSED;
     private volatile long lastFailureNanos = Long.MIN_VALUE;
@@ -102,15 +104,21 @@ public final class Circuit {
         }
     }
 
-    /** The target failed in a way worth retrying elsewhere: counted toward opening, or re-opens a probed circuit. */
+    /**
+     * The target failed in a way worth retrying elsewhere: counted toward opening, or re-opens a probed circuit (or an
+     * open one tried anyway) for twice the cooldown. A request already under way when the circuit opened is part of
+     * the outage that opened it: it does not re-open it.
+     */
     public void failed(long latencyMillis, String error) {
         long now = noteFailure(latencyMillis, error);
         synchronized (this) {
             switch (state) {
-                case HALF_OPEN, OPEN -> {
-                    cooldownNanos = Math.min(cooldownNanos * 2, settings.maxCooldown().toNanos());
-                    open(now);
+                case OPEN -> {
+                    if (now - TimeUnit.MILLISECONDS.toNanos(latencyMillis) - openedAtNanos >= 0) {
+                        reopen(now);
+                    }
                 }
+                case HALF_OPEN -> reopen(now);
                 case CLOSED -> {
                     failureTimes[nextFailure] = now;
                     nextFailure = (nextFailure + 1) % failureTimes.length;
@@ -167,7 +175,13 @@ public final class Circuit {
         }
     }
 
+    private void reopen(long now) {
+        cooldownNanos = Math.min(cooldownNanos * 2, settings.maxCooldown().toNanos());
+        open(now);
+    }
+
     private void open(long now) {
+        openedAtNanos = now;
         openUntilNanos = now + cooldownNanos;
         recordedFailures = 0;
         setState(State.OPEN);

@@ -94,6 +94,24 @@ class CircuitTest {
     }
 
     @Test
+    void requestsUnderWayWhenItOpenedDoNotLengthenTheCooldownButATryStartedAfterDoes() {
+        open();
+        advance(Duration.ofMillis(200));
+        circuit.failed(1_000, "in flight since before it opened");
+        circuit.failed(250, "in flight since before it opened");
+
+        advance(Duration.ofSeconds(30).minusMillis(200));
+        assertThat(circuit.tryAcquire()).as("still the first cooldown of 30 s").isTrue();
+        circuit.released();
+
+        circuit.failed(10, "tried anyway after it opened, and failed");  // e.g. every target was open
+        advance(Duration.ofSeconds(59));
+        assertThat(circuit.tryAcquire()).as("re-opened for 60 s").isFalse();
+        advance(Duration.ofSeconds(1));
+        assertThat(circuit.tryAcquire()).isTrue();
+    }
+
+    @Test
     void aProbeWhoseClientLeftLetsTheNextRequestProbe() {
         open();
         advance(Duration.ofSeconds(30));
