@@ -15,7 +15,6 @@ import nexus.proxy.routing.Target;
 import nexus.proxy.routing.TargetOrder;
 import nexus.proxy.routing.Try;
 import nexus.proxy.routing.bandit.BanditStats;
-import nexus.proxy.upstream.UpstreamFailures;
 import nexus.proxy.upstream.UpstreamWatchdog;
 import nexus.shared.config.NexusConfig;
 import nexus.shared.db.RouteStrategy;
@@ -40,7 +39,6 @@ public final class ChatFailover {
     public static final String ROUTE_HEADER = "X-Nexus-Route";
     /** How many targets one call tries at most. */
     public static final int MAX_ATTEMPTS = 3;
-    private static final int MAX_CANDIDATES = Long.SIZE;
 
     /**
      * One attempt of a chat call, at the target, admission and attempt number the call carries: answers the client,
@@ -62,7 +60,7 @@ public final class ChatFailover {
     private final long deadlineNanos;
     private final Map<RouteStrategy, TargetOrder> orders;
     private final RetryDelay delays;
-    private final BanditStats learned;
+    private final TargetVerdicts verdicts;
     private final UpstreamWatchdog watchdog;
 
     /**
@@ -72,7 +70,7 @@ public final class ChatFailover {
      */
     public ChatFailover(int maxAttempts, long deadlineNanos, Map<RouteStrategy, TargetOrder> orders,
                         RandomGenerator random, BanditStats learned, UpstreamWatchdog watchdog) {
-        this.learned = learned;
+        this.verdicts = new TargetVerdicts(learned);
         this.watchdog = watchdog;
         this.maxAttempts = maxAttempts;
         this.deadlineNanos = deadlineNanos;
@@ -137,19 +135,21 @@ public final class ChatFailover {
         List<Target> targets = candidates.targets();
         List<Circuit> circuits = candidates.circuits();
         RoutePlan plan = candidates.route();
-        int[] order = null;
         int attempts = maxAttempts;
         long deadline = deadlineNanos;
         String routeName = null;
-        if (plan != null) {
+        TargetCursor cursor;
+        if (plan == null) {
+            cursor = new TargetCursor(null, circuits, false);
+        } else {
             routeName = plan.name();
             header.accept(ROUTE_HEADER, routeName);
-            order = orders.get(plan.strategy()).order(candidates, stream);
+            cursor = new TargetCursor(orders.get(plan.strategy()).order(candidates, stream), circuits, true);
             attempts = plan.maxAttempts() > 0 ? plan.maxAttempts() : maxAttempts;
             deadline = plan.deadlineNanos() > 0 ? plan.deadlineNanos() : deadlineNanos;
         }
-        long tried = 0;
-        ApiError[] failures = plan == null ? null : new ApiError[Math.min(targets.size(), MAX_CANDIDATES)];
+        ApiError[] failures = plan == null ? null
+                : new ApiError[Math.min(targets.size(), TargetCursor.MAX_CANDIDATES)];
         int retries = 0;
         long firstFailureNanos = 0;
         ApiError last = null;
@@ -157,15 +157,7 @@ public final class ChatFailover {
             if (number > 1 && System.nanoTime() - firstFailureNanos >= deadline) {
                 break;
             }
-            int index = next(order, circuits, tried);
-            if (index < 0 && plan != null && tried != 0) {
-                tried = 0;  // every target tried: a route goes round again
-                index = next(order, circuits, tried);
-            }
-            boolean pastOpenCircuit = index < 0 && number == 1;
-            if (pastOpenCircuit) {
-                index = leastRecentlyFailed(order, circuits);
-            }
+            int index = cursor.next(number);
             if (index < 0) {
                 break;
             }
@@ -174,7 +166,6 @@ public final class ChatFailover {
                 circuits.get(index).released();
                 break;
             }
-            tried |= 1L << index;
             Target target = targets.get(index);
             Circuit circuit = circuits.get(index);
             describe(header, target, number);
@@ -190,21 +181,13 @@ public final class ChatFailover {
             }
             long started = System.nanoTime();
             try {
-                long firstContent = attempt.run(target, admission, new Try(number, routeName, pastOpenCircuit),
-                        true);
-                returned(target, circuit, admission.endedStatus(), admission.endedErrorCode(),
-                        millisSince(started, System.nanoTime()),
+                long firstContent = attempt.run(target, admission,
+                        new Try(number, routeName, cursor.pastOpenCircuit()), true);
+                verdicts.returned(target, circuit, admission, millisSince(started, System.nanoTime()),
                         firstContent == 0 ? -1 : millisSince(started, firstContent));
                 return;
             } catch (ApiError error) {
-                long took = millisSince(started, System.nanoTime());
-                if (UpstreamFailures.refusedServerKey(error)) {
-                    circuit.misconfigured(took, error.getMessage());
-                } else if (retryable(error.status())) {
-                    circuit.failed(took, error.getMessage());
-                    learned.failed(target.provider().id(), target.model());
-                } else {
-                    circuit.released();
+                if (!verdicts.failed(target, circuit, error, millisSince(started, System.nanoTime()))) {
                     throw error;
                 }
                 last = error;
@@ -226,24 +209,6 @@ public final class ChatFailover {
                 "No upstream provider of the model '" + targets.getFirst().model() + "' could be tried.");
     }
 
-    /**
-     * Tells a target how an attempt that returned ended, by the status its usage row recorded: an answer that broke
-     * off after the client got its first byte is a failure (too late to retry), one whose client left is no verdict
-     * (a probe lets the next request probe), any other answered.
-     */
-    private void returned(Target target, Circuit circuit, int status, String errorCode, long tookMillis,
-                          long firstTokenMillis) {
-        if (status == StreamRelay.CLIENT_CLOSED) {
-            circuit.released();
-        } else if (status >= 400) {
-            circuit.failed(tookMillis, "The answer broke off after it began: " + errorCode + " (HTTP " + status + ")");
-            learned.failed(target.provider().id(), target.model());
-        } else {
-            circuit.succeeded(tookMillis, firstTokenMillis);
-            learned.answered(target.provider().id(), target.model());
-        }
-    }
-
     /** Waits {@code millis} before retrying a target; false (without waiting) when that would pass the deadline. */
     private static boolean waited(long millis, long firstFailureNanos, long deadlineNanos) {
         long waitNanos = TimeUnit.MILLISECONDS.toNanos(millis);
@@ -257,52 +222,6 @@ public final class ChatFailover {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** True for the failures another target may not have: the upstream's overload, errors and timeouts. */
-    static boolean retryable(int status) {
-        return switch (status) {
-            case 408, 409, 429, 500, 502, 503, 504, 529 -> true;
-            default -> false;
-        };
-    }
-
-    /**
-     * The first untried target (in {@code order}, or as listed when null) whose circuit lets a request through; -1
-     * when there is none.
-     */
-    private static int next(int[] order, List<Circuit> circuits, long tried) {
-        int count = count(order, circuits);
-        for (int position = 0; position < count; position++) {
-            int index = order == null ? position : order[position];
-            if ((tried & 1L << index) == 0 && circuits.get(index).tryAcquire()) {
-                return index;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * For a call's first attempt when every circuit is open: the target that failed least recently rather than none,
-     * so a total outage recovers by itself; -1 when there is no target.
-     */
-    private static int leastRecentlyFailed(int[] order, List<Circuit> circuits) {
-        int count = count(order, circuits);
-        if (count == 0) {
-            return -1;
-        }
-        int oldest = order == null ? 0 : order[0];
-        for (int position = 1; position < count; position++) {
-            int index = order == null ? position : order[position];
-            if (circuits.get(index).lastFailureNanos() < circuits.get(oldest).lastFailureNanos()) {
-                oldest = index;
-            }
-        }
-        return oldest;
-    }
-
-    private static int count(int[] order, List<Circuit> circuits) {
-        return Math.min(order == null ? circuits.size() : order.length, MAX_CANDIDATES);
     }
 
     private static long millisSince(long startNanos, long endNanos) {
