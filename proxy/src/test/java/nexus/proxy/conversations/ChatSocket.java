@@ -19,7 +19,11 @@ import nexus.proxy.Sse;
 /** Test helper: one {@code /ws/chat} connection whose frames are read one answer at a time. */
 public final class ChatSocket extends WebSocketListener implements AutoCloseable {
 
+    /** Queued when the connection fails, so a reader waiting for a frame learns at once. */
+    private static final String FAILED = "{\"type\":\"socket_failed\"}";
+
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+    private volatile Throwable failure;
     private final WebSocket webSocket;
 
     public ChatSocket(ProxyServer proxy, String key) {
@@ -35,7 +39,8 @@ public final class ChatSocket extends WebSocketListener implements AutoCloseable
         JsonNode next;
         do {
             String text = frames.poll(30, TimeUnit.SECONDS);
-            assertThat(text).as("a frame within 30 s").isNotNull();
+            assertThat(text).as("a frame within 30 s (the socket failed with: %s)", failure).isNotNull();
+            assertThat(text).as("the socket failed with: %s", failure).isNotEqualTo(FAILED);
             next = Sse.tree(text);
             answer.add(next);
         } while ("chunk".equals(next.path("type").asText()));
@@ -45,6 +50,12 @@ public final class ChatSocket extends WebSocketListener implements AutoCloseable
     @Override
     public void onMessage(WebSocket socket, String text) {
         frames.add(text);
+    }
+
+    @Override
+    public void onFailure(WebSocket socket, Throwable cause, okhttp3.Response response) {
+        failure = cause;
+        frames.add(FAILED);  // the answer being waited for will not come
     }
 
     @Override
