@@ -3,6 +3,8 @@ package nexus.proxy.chat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -75,12 +77,9 @@ public final class JsonBody {
      */
     public static byte[] forUpstream(byte[] rawBody, ObjectNode body, String clientModel, String upstreamModel,
                                      boolean forceStream, boolean askUsage, ObjectMapper mapper) {
-        boolean untouched = !forceStream && upstreamModel.equals(clientModel) && rawBody != null;
-        if (untouched && !askUsage) {
-            return rawBody;
-        }
-        if (untouched && !body.has("stream_options")) {
-            return withUsageRequested(rawBody);
+        if (rawBody != null && !forceStream && !(askUsage && body.has("stream_options"))) {
+            byte[] bytes = upstreamModel.equals(clientModel) ? rawBody : withModel(rawBody, upstreamModel, mapper);
+            return askUsage ? withUsageRequested(bytes) : bytes;
         }
         ObjectNode copy = body.deepCopy();
         copy.put("model", upstreamModel);
@@ -97,6 +96,36 @@ public final class JsonBody {
         } catch (IOException e) {
             throw new IllegalStateException("A parsed JSON tree could not be written back", e);
         }
+    }
+
+    /**
+     * The client's bytes with the value of the object's own {@code model} member (not one nested deeper) replaced by
+     * {@code model}: a route's target gets its own name without re-serialising a body that may carry megabytes.
+     * Only for a validated object, which has exactly one such member.
+     */
+    private static byte[] withModel(byte[] raw, String model, ObjectMapper mapper) {
+        try (JsonParser parser = mapper.getFactory().createParser(raw)) {
+            parser.nextToken();
+            while (parser.nextToken() == JsonToken.FIELD_NAME) {
+                boolean isModel = parser.currentName().equals("model");
+                parser.nextToken();
+                if (isModel) {
+                    int start = (int) parser.currentTokenLocation().getByteOffset();
+                    parser.finishToken();
+                    int end = (int) parser.currentLocation().getByteOffset();
+                    byte[] value = mapper.writeValueAsBytes(model);
+                    byte[] spliced = new byte[raw.length - (end - start) + value.length];
+                    System.arraycopy(raw, 0, spliced, 0, start);
+                    System.arraycopy(value, 0, spliced, start, value.length);
+                    System.arraycopy(raw, end, spliced, start + value.length, raw.length - end);
+                    return spliced;
+                }
+                parser.skipChildren();
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("A validated JSON body could not be read again", e);
+        }
+        throw new IllegalStateException("A validated JSON body has no model");
     }
 
     /**
