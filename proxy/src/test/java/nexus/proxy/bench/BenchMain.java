@@ -508,11 +508,11 @@ public final class BenchMain {
      * JIT warm-up: JSON and streams, at c=64 and at c=1 (an idle proxy runs code a busy one does not), through Nexus
      * in slices of {@link #WARMUP_SLICE_NANOS}, until the proxy's JIT compiler threads stay quiet (under 5% of each
      * slice) for a whole round of the four after at least {@link #MIN_WARMUP_NANOS}, or until {@code --warmup}
-     * seconds; the mock and the peer get a fixed few seconds.
+     * seconds (each way the proxy is called, for --versus); the mock and the peer get a fixed few seconds.
      */
     private void warmUp(List<Target> targets) {
         for (Target target : targets) {
-            boolean nexus = target.name().equals("nexus");
+            boolean nexus = target.name().equals("nexus") || target.name().startsWith("nx-");  // the proxy's own
             long begin = System.nanoTime();
             long limit = nexus ? options.warmupNanos() : Math.min(options.warmupNanos(), TimeUnit.SECONDS.toNanos(4));
             double roundCompilerShare = 0;
