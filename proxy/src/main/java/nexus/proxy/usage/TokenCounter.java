@@ -14,7 +14,8 @@ import com.knuddels.jtokkit.api.EncodingType;
 /**
  * Counts tokens the way OpenAI's tokenizers do (jtokkit): o200k_base for the GPT-4o generation and later, cl100k_base
  * for everything else, which is close enough for other vendors' models. Encodings load on first use; the roles of chat
- * messages are counted once per encoding (a prompt is counted on the request path). Thread-safe.
+ * messages are counted once per encoding, and the texts of messages counted lately are kept (a prompt is counted on the
+ * request path, and a chat client resends its earlier turns). Thread-safe.
  */
 public final class TokenCounter {
 
@@ -33,13 +34,17 @@ public final class TokenCounter {
     private volatile Counting cl100k;
     private volatile Counting o200k;
 
-    /** An encoding with the token counts of the usual roles. */
-    private record Counting(Encoding encoding, Map<String, Integer> roles) {
+    /** An encoding with the token counts of the usual roles, and of the message texts counted lately. */
+    private record Counting(Encoding encoding, Map<String, Integer> roles, RecentCounts texts) {
 
         static Counting of(Encoding encoding) {
             Map<String, Integer> roles = new HashMap<>();
             ROLES.forEach(role -> roles.put(role, encoding.countTokensOrdinary(role)));
-            return new Counting(encoding, Map.copyOf(roles));
+            return new Counting(encoding, Map.copyOf(roles), new RecentCounts());
+        }
+
+        int text(String text) {
+            return texts.count(text, encoding::countTokensOrdinary);
         }
 
         int role(String role) {
@@ -61,7 +66,7 @@ public final class TokenCounter {
         for (JsonNode message : messages) {
             total += TOKENS_PER_MESSAGE;
             total += counting.role(message.path("role").asText(""));
-            total += contentTokens(message.get("content"), encoding);
+            total += contentTokens(message.get("content"), counting);
             if (message.path("name").isTextual()) {
                 total += TOKENS_PER_NAME + encoding.countTokensOrdinary(message.get("name").asText());
             }
@@ -73,17 +78,17 @@ public final class TokenCounter {
         return total;
     }
 
-    private static int contentTokens(JsonNode content, Encoding encoding) {
+    private static int contentTokens(JsonNode content, Counting counting) {
         if (content == null || content.isNull()) {
             return 0;
         }
         if (content.isTextual()) {
-            return encoding.countTokensOrdinary(content.asText());
+            return counting.text(content.asText());
         }
         int total = 0;
         for (JsonNode part : content) {
             if (part.path("text").isTextual()) {
-                total += encoding.countTokensOrdinary(part.get("text").asText());
+                total += counting.text(part.get("text").asText());
             } else if (part.has("image_url")) {
                 total += TOKENS_PER_IMAGE;
             }
