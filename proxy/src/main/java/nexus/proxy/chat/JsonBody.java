@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -113,7 +114,7 @@ public final class JsonBody {
                     int start = (int) parser.currentTokenLocation().getByteOffset();
                     parser.finishToken();
                     int end = (int) parser.currentLocation().getByteOffset();
-                    byte[] value = mapper.writeValueAsBytes(model);
+                    byte[] value = quoted(model);
                     byte[] spliced = new byte[raw.length - (end - start) + value.length];
                     System.arraycopy(raw, 0, spliced, 0, start);
                     System.arraycopy(value, 0, spliced, start, value.length);
@@ -126,6 +127,15 @@ public final class JsonBody {
             throw new IllegalStateException("A validated JSON body could not be read again", e);
         }
         throw new IllegalStateException("A validated JSON body has no model");
+    }
+
+    private static byte[] quoted(String text) {
+        byte[] inner = JsonStringEncoder.getInstance().quoteAsUTF8(text);
+        byte[] quoted = new byte[inner.length + 2];
+        quoted[0] = '"';
+        System.arraycopy(inner, 0, quoted, 1, inner.length);
+        quoted[quoted.length - 1] = '"';
+        return quoted;
     }
 
     /**

@@ -33,8 +33,7 @@ final class TargetVerdicts {
                     + " (HTTP " + status + ")");
             learned.failed(target.provider().id(), target.model());
         } else {
-            circuit.succeeded(tookMillis, firstTokenMillis);
-            learned.answered(target.provider().id(), target.model());
+            circuit.succeeded(tookMillis, firstTokenMillis);  // an answer's reward is its rating, if it gets one
         }
     }
 

@@ -68,11 +68,6 @@ public final class BanditStats implements RatingListener {
         add(providerId, model, Kind.FAILURE, 1, millis.getAsLong());
     }
 
-    /** An attempt at the target answered: counted, but no reward (its rating, if any, is the reward). */
-    public void answered(long providerId, String model) {
-        add(providerId, model, Kind.ANSWER, 1, millis.getAsLong());
-    }
-
     /** What is known of the target now. */
     public Evidence evidence(long providerId, String model) {
         AtomicReference<Tally> tally = tallies.get(new TargetKey(providerId, model));

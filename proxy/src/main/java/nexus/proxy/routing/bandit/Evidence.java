@@ -3,16 +3,16 @@ package nexus.proxy.routing.bandit;
 import java.util.random.RandomGenerator;
 
 /**
- * What the learning router knows of one target now, each count already decayed: thumbs up, thumbs down, failed
- * attempts and answered ones. Its reward posterior is Beta(prior + up, prior + down + failures).
+ * What the learning router knows of one target now, each count already decayed: thumbs up, thumbs down and failed
+ * attempts. Its reward posterior is Beta(prior + up, prior + down + failures).
  */
-public record Evidence(double up, double down, double failures, double answers) {
+public record Evidence(double up, double down, double failures) {
 
     /** The prior of every posterior, Beta(1, 1): a target nobody rated is as likely good as bad, so it is explored. */
     public static final double PRIOR = 1;
 
     /** Nothing known: the prior alone. */
-    public static final Evidence NONE = new Evidence(0, 0, 0, 0);
+    public static final Evidence NONE = new Evidence(0, 0, 0);
 
     public double alpha() {
         return PRIOR + up;

@@ -4,14 +4,14 @@ package nexus.proxy.routing.bandit;
  * A target's decayed counts as they stood at {@code asOfMillis}; immutable, so a reader never sees half an update.
  * {@code decayPerMilli} is ln 2 divided by the half-life in milliseconds.
  */
-record Tally(double up, double down, double failures, double answers, long asOfMillis) {
+record Tally(double up, double down, double failures, long asOfMillis) {
 
-    static final Tally EMPTY = new Tally(0, 0, 0, 0, 0);
+    static final Tally EMPTY = new Tally(0, 0, 0, 0);
 
     /** The counts as they stand at {@code nowMillis} (never earlier than they were taken). */
     Evidence at(long nowMillis, double decayPerMilli) {
         double factor = factor(nowMillis, decayPerMilli);
-        return new Evidence(up * factor, down * factor, failures * factor, answers * factor);
+        return new Evidence(up * factor, down * factor, failures * factor);
     }
 
     /**
@@ -23,12 +23,11 @@ record Tally(double up, double down, double failures, double answers, long asOfM
         double factor = factor(asOf, decayPerMilli);
         double added = weight * Math.exp(-decayPerMilli * (asOf - atMillis));
         return new Tally(add(up * factor, kind == Kind.UP, added), add(down * factor, kind == Kind.DOWN, added),
-                add(failures * factor, kind == Kind.FAILURE, added), add(answers * factor, kind == Kind.ANSWER, added),
-                asOf);
+                add(failures * factor, kind == Kind.FAILURE, added), asOf);
     }
 
     /** What an event counts as. */
-    enum Kind { UP, DOWN, FAILURE, ANSWER }
+    enum Kind { UP, DOWN, FAILURE }
 
     private double factor(long nowMillis, double decayPerMilli) {
         return nowMillis <= asOfMillis ? 1 : Math.exp(-decayPerMilli * (nowMillis - asOfMillis));

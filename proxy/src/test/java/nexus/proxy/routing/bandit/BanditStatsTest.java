@@ -61,17 +61,15 @@ class BanditStatsTest {
     }
 
     @Test
-    void failures_count_as_a_reward_of_0_and_fade_like_ratings_while_answers_are_only_counted() {
+    void failures_count_as_a_reward_of_0_and_fade_like_ratings() {
         BanditStats stats = BanditStats.empty(HALF_LIFE, () -> millis);
         stats.failed(1, "model-a");
         stats.failed(1, "model-a");
-        stats.answered(1, "model-a");
         millis += 2 * HALF;
         stats.failed(1, "model-a");
 
         Evidence evidence = stats.evidence(1, "model-a");
         assertThat(evidence.failures()).isCloseTo(1.5, within(1e-9));
-        assertThat(evidence.answers()).isCloseTo(0.25, within(1e-9));
         assertThat(evidence.alpha()).isEqualTo(Evidence.PRIOR);
         assertThat(evidence.beta()).isCloseTo(Evidence.PRIOR + 1.5, within(1e-9));
         assertThat(stats.evidence(1, "model-b")).isEqualTo(Evidence.NONE);
