@@ -87,25 +87,14 @@ public final class ChatService {
         StreamAccounting accounting = new StreamAccounting(mapper, call.request().clientWantsUsage());
         StreamRelay.Outcome outcome;
         try (Exchange exchange = open(call, true)) {
-            Exchange relayed = retryable ? peeked(call, exchange) : exchange;
+            Exchange relayed = retryable ? PeekedExchange.peek(exchange, call.target().provider(),
+                    error -> usage.recordFailure(call, true, error)) : exchange;
             outcome = relay.relay(call, relayed, sink, accounting, ended -> usedTokens(call, ended),
                     () -> storeStream(call, accounting));
         }
         usage.record(call, true, outcome.status(), outcome.errorCode(), outcome.truncated(), outcome.used(),
                 accounting.firstContentNanos(), 0);
         return accounting.firstContentNanos();
-    }
-
-    /** The exchange with its first chunk read; a stream cut before it is recorded and thrown. */
-    private Exchange peeked(ChatCall call, Exchange exchange) {
-        try {
-            return new PeekedExchange(exchange);
-        } catch (IOException e) {
-            throw failed(call, true, UpstreamFailures.ofRead(call.target().provider(), e));
-        } catch (ClientGoneException gone) {
-            failed(call, true, ApiError.clientClosedRequest());
-            throw gone;
-        }
     }
 
     /** Starts the upstream call; a failure, or the client leaving before the answer began, is recorded and thrown. */

@@ -1,8 +1,12 @@
 package nexus.proxy.chat;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 
 import nexus.proxy.upstream.Exchange;
+import nexus.proxy.upstream.UpstreamFailures;
+import nexus.shared.db.Provider;
+import nexus.shared.error.ApiError;
 
 /**
  * A stream whose first chunk was read before anything was sent to the client, so a stream that breaks before its
@@ -14,10 +18,27 @@ public final class PeekedExchange implements Exchange {
     private String first;
     private boolean firstTaken;
 
-    /** Reads the first chunk now; a failure to read it is thrown, and the caller closes the exchange. */
-    public PeekedExchange(Exchange exchange) throws IOException {
+    private PeekedExchange(Exchange exchange) throws IOException {
         this.exchange = exchange;
         this.first = exchange.nextChunk();
+    }
+
+    /**
+     * The exchange with its first chunk read; the caller closes the exchange. A stream cut before that chunk is told
+     * to {@code failed} (which records it) and thrown as the provider's failure, so it may be tried elsewhere; a
+     * client that left meanwhile is told to it as {@code client_closed_request} and its exception rethrown.
+     */
+    public static Exchange peek(Exchange exchange, Provider provider, Consumer<ApiError> failed) {
+        try {
+            return new PeekedExchange(exchange);
+        } catch (IOException e) {
+            ApiError error = UpstreamFailures.ofRead(provider, e);
+            failed.accept(error);
+            throw error;
+        } catch (ClientGoneException gone) {
+            failed.accept(ApiError.clientClosedRequest());
+            throw gone;
+        }
     }
 
     @Override

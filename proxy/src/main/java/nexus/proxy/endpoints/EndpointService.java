@@ -121,25 +121,14 @@ public final class EndpointService {
         StreamAccounting accounting = new StreamAccounting(mapper, call.request().clientWantsUsage());
         StreamRelay.Outcome outcome;
         try (Exchange exchange = open(call)) {
-            Exchange relayed = retryable ? peeked(call, exchange) : exchange;
+            Exchange relayed = retryable ? PeekedExchange.peek(exchange, call.target().provider(),
+                    error -> failed(call, error)) : exchange;
             outcome = streamRelay.relay(call, relayed, sink, accounting, ended -> ended.reported() != null
                     ? ended.reported() : estimate(call, rule, ended.generatedText()), () -> { });
         }
         usage.record(call, true, outcome.status(), outcome.errorCode(), outcome.truncated(), outcome.used(),
                 accounting.firstContentNanos(), 0);
         return accounting.firstContentNanos();
-    }
-
-    /** The exchange with its first chunk read; a stream cut before it is recorded and thrown. */
-    private Exchange peeked(EndpointCall call, Exchange exchange) {
-        try {
-            return new PeekedExchange(exchange);
-        } catch (IOException e) {
-            throw failed(call, UpstreamFailures.ofRead(call.target().provider(), e));
-        } catch (ClientGoneException gone) {
-            failed(call, ApiError.clientClosedRequest());
-            throw gone;
-        }
     }
 
     /** Which of a call's targets the endpoint can be called at: those whose provider's kind serves it. */

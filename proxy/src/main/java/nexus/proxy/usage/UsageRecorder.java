@@ -89,8 +89,8 @@ public final class UsageRecorder implements AutoCloseable {
                 call.conversationId(), call.endpoint(), stream, used.promptTokens(), used.completionTokens(),
                 used.totalTokens(), used.source(), status, truncated, errorCode, latencyMillis, firstTokenMillis,
                 call.startMillis(), used.cacheReadTokens(), used.cacheCreationTokens(), images,
-                call.admission().keyId(), charge.costNanos(), charge.billedToBalance(), call.tried().number(), call.tried().route(),
-                call.tried().pastOpenCircuit()));
+                call.admission().keyId(), charge.costNanos(), charge.billedToBalance(), call.tried().number(),
+                call.tried().route(), call.tried().pastOpenCircuit()));
         return charge;
     }
 
