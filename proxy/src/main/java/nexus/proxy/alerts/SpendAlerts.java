@@ -44,7 +44,8 @@ public final class SpendAlerts implements AutoCloseable {
     public SpendAlerts(Database database, OkHttpClient http, Clock clock, String currency, RetrySchedule schedule) {
         this.outbox = new AlertOutbox(database, new WebhookSender(http, clock), clock, schedule, currency);
         this.clock = clock;
-        this.worker = Thread.ofPlatform().name("alert-webhooks").daemon(true).start(this::run);
+        this.worker = Thread.ofPlatform().name("alert-webhooks").daemon(true)
+                .start(database.keepingConnection(this::run));
     }
 
     /**

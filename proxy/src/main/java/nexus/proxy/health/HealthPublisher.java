@@ -26,18 +26,19 @@ public final class HealthPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(HealthPublisher.class);
     private static final long PERIOD_MILLIS = 1_000;
 
-    private final Database database;
+    private final UpstreamHealthDao upstreamHealth;
     private final TargetHealth health;
     private final Clock clock;
     private final ObjectMapper mapper;
     private final Runnable afterWrite;
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
-            runnable -> Thread.ofPlatform().name("health-publisher").daemon(true).unstarted(runnable));
+    private final ScheduledExecutorService timer;
 
     /** @param afterWrite run after each write, so the next request does not pay for noticing this commit */
     public HealthPublisher(Database database, TargetHealth health, Clock clock, ObjectMapper mapper,
                            Runnable afterWrite) {
-        this.database = database;
+        this.upstreamHealth = database.dao(UpstreamHealthDao.class);
+        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> Thread.ofPlatform()
+                .name("health-publisher").daemon(true).unstarted(database.keepingConnection(runnable)));
         this.health = health;
         this.clock = clock;
         this.mapper = mapper;
@@ -59,7 +60,7 @@ public final class HealthPublisher implements AutoCloseable {
             }
         }
         if (!rows.isEmpty()) {
-            database.dao(UpstreamHealthDao.class).upsert(rows);
+            upstreamHealth.upsert(rows);
             afterWrite.run();
         }
         return rows.size();

@@ -29,11 +29,13 @@ public final class Database {
 
     private final Jdbi jdbi;
     private final Path file;
+    private final KeptConnections connections;
     private final DatabaseThreads threads;
 
-    private Database(Jdbi jdbi, Path file, DatabaseThreads threads) {
+    private Database(Jdbi jdbi, Path file, KeptConnections connections, DatabaseThreads threads) {
         this.jdbi = jdbi;
         this.file = file;
+        this.connections = connections;
         this.threads = threads;
     }
 
@@ -73,7 +75,16 @@ public final class Database {
         registerEnums(jdbi);
         Migrations.apply(jdbi);
         SecretsAtRest.unlock(jdbi, file, secretKey);
-        return new Database(jdbi, file, new DatabaseThreads(connections, busyTimeout));
+        return new Database(jdbi, file, connections, new DatabaseThreads(connections, busyTimeout));
+    }
+
+    /**
+     * The whole life of a platform thread of the caller's that works on the database now and then (a timer, a
+     * background writer): its DAO calls keep one connection across its work instead of opening one, and reading the
+     * schema, each time. The connection is closed when work on it fails and when {@code thread} returns.
+     */
+    public Runnable keepingConnection(Runnable thread) {
+        return connections.keeping(thread);
     }
 
     /** The database file. */

@@ -75,7 +75,7 @@ final class DatabaseThreads {
 
     private <R, X extends Exception> R run(ExecutorService threads, SqlWork<R, X> work) throws X {
         try {
-            return Thread.currentThread().isVirtual() ? handOver(threads, work) : work.run();
+            return Thread.currentThread().isVirtual() ? handOver(threads, work) : runHere(work);
         } catch (RuntimeException e) {
             throw DatabaseBusy.translated(e);
         } catch (Exception e) {
@@ -93,12 +93,7 @@ final class DatabaseThreads {
             if (System.nanoTime() - queued > busyTimeoutNanos) {
                 throw ApiError.databaseBusy();  // this process's own queue stood still as long as SQLite would wait
             }
-            try {
-                return work.run();
-            } catch (Throwable failure) {
-                connections.discard();
-                throw failure;
-            }
+            return runHere(work);
         });
         boolean interrupted = false;
         try {
@@ -115,6 +110,16 @@ final class DatabaseThreads {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /** Runs work on the calling thread; a kept connection that work failed on is closed (it may be in any state). */
+    private <R, X extends Exception> R runHere(SqlWork<R, X> work) throws X {
+        try {
+            return work.run();
+        } catch (Throwable failure) {
+            connections.discard();
+            throw failure;
         }
     }
 

@@ -8,9 +8,10 @@ import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionFactory;
 
 /**
- * The connections JDBI opens. A database thread ({@link DatabaseThreads}) keeps one for all its work, which spares
- * every call opening a connection and reading the schema again; it is closed when work on it fails (that may leave it
- * in any state) and when the thread ends. Any other thread gets a new connection per handle. Thread-safe.
+ * The connections JDBI opens. A database thread ({@link DatabaseThreads}), or a background thread started through
+ * {@link Database#keepingConnection}, keeps one for all its work, which spares every call opening a connection and
+ * reading the schema again; it is closed when work on it fails (that may leave it in any state) and when the thread
+ * ends. Any other thread gets a new connection per handle. Thread-safe.
  */
 final class KeptConnections implements ConnectionFactory {
 

@@ -176,6 +176,35 @@ class DatabaseTest {
     }
 
     @Test
+    void a_thread_keeping_its_connection_uses_one_until_work_on_it_fails_and_then_a_new_one() throws Exception {
+        Database database = Database.open(dir.resolve("nexus.db"));
+        List<Object> connections = new java.util.ArrayList<>();
+        Throwable[] failure = new Throwable[1];
+        Thread keeping = Thread.ofPlatform().start(database.keepingConnection(() -> {
+            connections.add(database.inTransaction(Handle::getConnection));
+            connections.add(database.inTransaction(Handle::getConnection));
+            failure[0] = catchThrowable(() -> database.inTransaction(handle -> {
+                handle.attach(ProviderDao.class).insert(provider("key-1"));
+                throw new IllegalStateException("failed midway");
+            }));
+            connections.add(database.inTransaction(handle -> {
+                handle.attach(ProviderDao.class).insert(provider("key-2"));
+                return handle.getConnection();
+            }));
+        }));
+        keeping.join();
+
+        assertThat(failure[0]).hasMessage("failed midway");
+        assertThat(connections.get(1)).isSameAs(connections.get(0));
+        assertThat(connections.get(2)).isNotSameAs(connections.get(0));
+        assertThat(database.dao(ProviderDao.class).listAll()).extracting(Provider::personalizedKey)
+                .containsExactly("key-2");
+        assertThat(database.inTransaction(Handle::getConnection))
+                .as("a thread that does not keep one gets a new connection per call")
+                .isNotSameAs(database.inTransaction(Handle::getConnection));
+    }
+
+    @Test
     void trigger_bodies_are_kept_whole_when_a_script_is_split() {
         List<String> statements = Migrations.statements("""
                 CREATE TABLE a (x INTEGER);
