@@ -1,8 +1,8 @@
 package nexus.proxy.billing;
 
 import java.time.Clock;
+import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +22,11 @@ import nexus.shared.db.UsageDao;
  */
 public final class Accounts {
 
+    private static final long MILLIS_PER_DAY = 86_400_000L;
+
+    /** The month the last call fell in: nearly every call falls in the same one. */
+    private static volatile MonthSpan lastMonth = MonthSpan.containing(0);
+
     private final Map<Long, Account> byKey = new ConcurrentHashMap<>();
     private final Map<Long, Long> chargedAtStart;
     private final Map<Long, Long> monthSpendAtStart;
@@ -38,10 +43,9 @@ public final class Accounts {
 
     /** Reads what the ledger and the usage rows say was spent; call once at start, before any call is admitted. */
     public static Accounts load(Database database, Clock clock, SpendAlerts alerts) {
-        YearMonth month = month(clock);
-        long monthStart = month.atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+        MonthSpan month = MonthSpan.containing(clock.millis());
         return database.inReadTransaction(handle -> new Accounts(handle.attach(LedgerDao.class).charges(),
-                handle.attach(UsageDao.class).spendByKeySince(monthStart), month, alerts));
+                handle.attach(UsageDao.class).spendByKeySince(month.startMillis()), month.month(), alerts));
     }
 
     /** Applies the keys, ledger credits and latest top-ups just read from the database. */
@@ -63,7 +67,31 @@ public final class Accounts {
         return account;
     }
 
+    /** The clock's calendar month in UTC. */
     static YearMonth month(Clock clock) {
-        return YearMonth.now(clock.withZone(ZoneOffset.UTC));
+        long now = clock.millis();
+        MonthSpan last = lastMonth;
+        if (!last.contains(now)) {
+            last = MonthSpan.containing(now);
+            lastMonth = last;
+        }
+        return last.month();
+    }
+
+    /** A calendar month in UTC and its bounds in epoch milliseconds, start included, end excluded. */
+    private record MonthSpan(YearMonth month, long startMillis, long endMillis) {
+
+        static MonthSpan containing(long millis) {
+            YearMonth month = YearMonth.from(LocalDate.ofEpochDay(Math.floorDiv(millis, MILLIS_PER_DAY)));
+            return new MonthSpan(month, startMillis(month), startMillis(month.plusMonths(1)));
+        }
+
+        boolean contains(long millis) {
+            return millis >= startMillis && millis < endMillis;
+        }
+
+        private static long startMillis(YearMonth month) {
+            return month.atDay(1).toEpochDay() * MILLIS_PER_DAY;
+        }
     }
 }
