@@ -3,6 +3,7 @@ package nexus.proxy.usage;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -11,6 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
@@ -48,10 +50,11 @@ public final class UsageRecorder implements AutoCloseable {
     private final Runnable afterWrite;
     private final BlockingQueue<Usage> queue = new LinkedBlockingQueue<>();
     /**
-     * The rows queued and not yet written (or given up on): by request id, the name its client goes by in usage rows.
-     * A row leaves only once its batch is committed, so a row not here was in the table first, or never queued.
+     * The rows the writer took from the queue and has not yet written (or given up on). A row leaves only once its
+     * batch is committed; the queue hands rows over to it under the queue's lock, so a row is always in one of the two,
+     * in the table, or was never queued (but for the instant the writer takes a batch's first row).
      */
-    private final Map<String, String> unwritten = new ConcurrentHashMap<>();
+    private final List<Usage> batch = Collections.synchronizedList(new ArrayList<>());
     /** Marks queued by {@link #awaitWritten}, by their request ids; a mark is never written. */
     private final Map<String, CountDownLatch> marks = new ConcurrentHashMap<>();
     private final AtomicLong markCount = new AtomicLong();
@@ -111,17 +114,24 @@ public final class UsageRecorder implements AutoCloseable {
             }
             return;
         }
-        unwritten.put(row.requestId(), row.apiKey());
         queue.add(row);
     }
 
-    /** True while the row of this request id, of the client its usage rows name {@code apiKey}, waits to be written. */
+    /**
+     * True while the row of this request id, of the client its usage rows name {@code apiKey}, waits to be written.
+     * Looks through what is queued: for the rare caller that must tell a late row from none.
+     */
     public boolean isQueued(String requestId, String apiKey) {
-        return apiKey.equals(unwritten.get(requestId));
+        Predicate<Usage> sought = row -> row.requestId().equals(requestId) && apiKey.equals(row.apiKey());
+        if (queue.stream().anyMatch(sought)) {  // the queue first: a row it hands over meanwhile is in the batch after
+            return true;
+        }
+        synchronized (batch) {
+            return batch.stream().anyMatch(sought);
+        }
     }
 
     private void writeLoop() {
-        List<Usage> batch = new ArrayList<>();
         try {
             boolean stop = false;
             while (!stop) {
@@ -135,7 +145,6 @@ public final class UsageRecorder implements AutoCloseable {
                 List<CountDownLatch> reached = takeMarks(batch);
                 if (!batch.isEmpty()) {
                     write(this::insertOnHeldConnection, batch);
-                    batch.forEach(row -> unwritten.remove(row.requestId()));
                     runAfterWrite();
                 }
                 reached.forEach(CountDownLatch::countDown);
