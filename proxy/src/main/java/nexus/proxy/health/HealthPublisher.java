@@ -45,12 +45,22 @@ public final class HealthPublisher implements AutoCloseable {
         this.afterWrite = afterWrite;
     }
 
+    /** Clears what an earlier run published (its breakers' states died with it), then publishes once a second. */
     public void start() {
+        upstreamHealth.deleteAll();
         timer.scheduleWithFixedDelay(this::publishQuietly, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Writes the circuits that changed since the last write; answers how many. */
+    /**
+     * Deletes the rows of the circuits no longer in use, then writes the circuits that changed since the last write;
+     * answers how many it wrote.
+     */
     public int publish() {
+        List<Circuit> forgotten = health.takeForgotten();
+        if (!forgotten.isEmpty()) {
+            upstreamHealth.delete(forgotten.stream().map(Circuit::providerId).toList(),
+                    forgotten.stream().map(Circuit::model).toList(), forgotten.stream().map(Circuit::route).toList());
+        }
         List<UpstreamHealth> rows = new ArrayList<>();
         long now = clock.millis();
         for (Circuit circuit : health.circuits()) {
@@ -61,6 +71,8 @@ public final class HealthPublisher implements AutoCloseable {
         }
         if (!rows.isEmpty()) {
             upstreamHealth.upsert(rows);
+        }
+        if (!rows.isEmpty() || !forgotten.isEmpty()) {
             afterWrite.run();
         }
         return rows.size();

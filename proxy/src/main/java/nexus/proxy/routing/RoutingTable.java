@@ -130,6 +130,7 @@ public final class RoutingTable implements AutoCloseable {
                     handle.attach(ProviderModelDao.class).listEnabled(), keys, routes.listAll(),
                     routes.listAllTargets(), health);
         });
+        health.forgetUnused();
         log.debug("Routing table reloaded at config version {}", configVersion);
         return loaded;
     }

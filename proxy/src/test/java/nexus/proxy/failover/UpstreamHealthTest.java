@@ -27,7 +27,7 @@ import nexus.shared.db.Usage;
  * Both providers of a model failing: five failures open each target, the proxy publishes that to
  * {@code upstream_health}, and with every target open the one that failed least recently is still tried, so the
  * model answers again as soon as a provider is back. A route with health settings of its own has circuits of its own,
- * each published as a row of its own.
+ * each published as a row of its own, until the route is deleted.
  */
 class UpstreamHealthTest {
 
@@ -74,12 +74,7 @@ class UpstreamHealthTest {
 
     @Test
     void a_routes_own_circuit_of_a_target_is_published_as_a_row_of_its_own() throws Exception {
-        RouteDao routes = gateway.proxy().database().dao(RouteDao.class);
-        long now = System.currentTimeMillis();
-        long routeId = routes.insert(new Route(0, "steady", ModelType.CHAT, "priority", "", true, null, null, null,
-                1, null, null, now, now));  // its own health settings: one failure opens a target
-        routes.insertTarget(new RouteTarget(routeId, 0, gateway.firstId(), "gpt-4", 1));
-        routes.insertTarget(new RouteTarget(routeId, 1, gateway.secondId(), "gpt-4", 1));
+        steadyRoute();
 
         gateway.first().enqueue(OpenAiReplies.json(503, "{\"error\":{\"message\":\"first down for the route\"}}"));
         gateway.second().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "from second", 5, 2)));
@@ -98,6 +93,39 @@ class UpstreamHealthTest {
                         tuple(gateway.secondId(), "steady", "closed"));
         assertThat(Sse.tree(rows.get(0).report()).path("error_rate").asDouble()).isZero();
         assertThat(Sse.tree(rows.get(1).report()).path("last_error").asText()).contains("first down for the route");
+    }
+
+    @Test
+    void the_rows_of_a_deleted_route_go_once_the_proxy_has_seen_it_go() throws Exception {
+        long routeId = steadyRoute();
+        gateway.first().enqueue(OpenAiReplies.json(503, "{\"error\":{\"message\":\"first down for the route\"}}"));
+        gateway.second().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "from second", 5, 2)));
+        try (Response response = gateway.chat(CHAT.replace("gpt-4", "steady"))) {
+            assertThat(response.header("X-Nexus-Provider")).isEqualTo("Second");
+        }
+        gateway.awaitHealth(published -> published.stream().filter(row -> row.route().equals("steady")).count() == 2);
+
+        gateway.proxy().database().dao(RouteDao.class).deleteById(routeId);
+        gateway.first().enqueue(OpenAiReplies.json(OpenAiReplies.completion("gpt-4", "from first", 5, 2)));
+        try (Response response = gateway.chat(CHAT)) {  // the routing table is read again for this request
+            assertThat(response.code()).isEqualTo(200);
+        }
+
+        List<UpstreamHealth> rows = gateway.awaitHealth(published -> !published.isEmpty()
+                && published.stream().noneMatch(row -> row.route().equals("steady")));
+        assertThat(rows).extracting(UpstreamHealth::providerId, UpstreamHealth::route, UpstreamHealth::state)
+                .containsExactly(tuple(gateway.firstId(), "", "closed"));
+    }
+
+    /** A route over both providers' gpt-4 whose own health settings open a target after one failure. */
+    private long steadyRoute() {
+        RouteDao routes = gateway.proxy().database().dao(RouteDao.class);
+        long now = System.currentTimeMillis();
+        long routeId = routes.insert(new Route(0, "steady", ModelType.CHAT, "priority", "", true, null, null, null,
+                1, null, null, now, now));
+        routes.insertTarget(new RouteTarget(routeId, 0, gateway.firstId(), "gpt-4", 1));
+        routes.insertTarget(new RouteTarget(routeId, 1, gateway.secondId(), "gpt-4", 1));
+        return routeId;
     }
 
     private Map<Long, UpstreamHealth> awaitHealth(Predicate<List<UpstreamHealth>> condition) {
