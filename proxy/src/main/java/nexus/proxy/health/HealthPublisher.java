@@ -47,7 +47,11 @@ public final class HealthPublisher implements AutoCloseable {
 
     /** Clears what an earlier run published (its breakers' states died with it), then publishes once a second. */
     public void start() {
-        upstreamHealth.deleteAll();
+        try {
+            upstreamHealth.deleteAll();
+        } catch (RuntimeException e) {  // stale rows until their breakers publish again: no reason not to start
+            log.warn("Clearing the upstream health an earlier run published failed: {}", e.getMessage());
+        }
         timer.scheduleWithFixedDelay(this::publishQuietly, PERIOD_MILLIS, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
