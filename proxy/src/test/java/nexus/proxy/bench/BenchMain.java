@@ -566,11 +566,7 @@ public final class BenchMain {
         Target nexus = targets.stream().filter(target -> target.name().equals("nexus")).findFirst().orElseThrow();
         String jfr = startJfr(scenario, nexus);
         for (int rep = 0; rep < options.reps(); rep++) {
-            List<Target> order = new ArrayList<>(targets);
-            if (rep % 2 == 1) {
-                java.util.Collections.reverse(order);
-            }
-            for (Target target : order) {
+            for (Target target : runOrder(targets, rep)) {
                 long cpuBefore = cpuTicks(target.process());
                 long connectionsBefore = mockConnections(targets.getFirst());
                 LoadGenerator.Result result = LoadGenerator.run(spec(scenario, target, duration, drain));
@@ -591,6 +587,23 @@ public final class BenchMain {
             rows.get(target.name()).peakRssKib = peakRssKib(target.process());
         }
         return new ArrayList<>(rows.values());
+    }
+
+    /**
+     * The order of one round of runs: direct first, then the gateways, in reverse every other round. So each gateway
+     * runs as often right after direct (its process idle until then, the caches cold) as right after another gateway;
+     * reversing the whole list instead let the second gateway follow itself and never direct, and an A/A run (the same
+     * path in both rows) found it 2-5 % faster.
+     */
+    static List<Target> runOrder(List<Target> targets, int round) {
+        List<Target> gateways = new ArrayList<>(targets.subList(1, targets.size()));
+        if (round % 2 == 1) {
+            java.util.Collections.reverse(gateways);
+        }
+        List<Target> order = new ArrayList<>(targets.size());
+        order.add(targets.getFirst());
+        order.addAll(gateways);
+        return order;
     }
 
     /** How many connections the mock has accepted so far ({@code GET /stats}); -1 when it cannot tell. */

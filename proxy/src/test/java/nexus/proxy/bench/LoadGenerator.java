@@ -317,20 +317,8 @@ final class LoadGenerator {
         while (in.hasRemaining() && conn.busy && !conn.done) {
             switch (conn.state) {
                 case HEAD -> {
-                    byte b = in.get();
-                    if (conn.headLength == conn.head.length) {
-                        if (conn.headLength >= 64 * 1024) {
-                            fail(conn, "response head over 64 KiB");
-                            return;
-                        }
-                        conn.head = java.util.Arrays.copyOf(conn.head, conn.head.length * 2);
-                    }
-                    conn.head[conn.headLength++] = b;
-                    if (b == '\n' && conn.headLength >= 4 && conn.head[conn.headLength - 2] == '\r'
-                            && conn.head[conn.headLength - 3] == '\n' && conn.head[conn.headLength - 4] == '\r') {
-                        if (!head(conn)) {
-                            return;
-                        }
+                    if (!readHead(conn, in)) {
+                        return;
                     }
                 }
                 case BODY, CHUNK_DATA, UNTIL_EOF -> {
@@ -427,30 +415,82 @@ final class LoadGenerator {
         conn.doneMatch = doneMatch;
     }
 
+    /**
+     * Copies head bytes up to the blank line that ends the head (or all there are) and reads the head once it is
+     * whole; false when the connection failed. The load generator shares the cores with what it measures, so it reads
+     * in bulk and looks only at the three headers it needs, without making strings.
+     */
+    private boolean readHead(Conn conn, ByteBuffer in) {
+        int start = in.position();
+        int end = in.limit();
+        int at = start;
+        boolean whole = false;
+        while (at < end) {
+            byte b = in.get(at++);
+            if (b == '\n' && endsHead(conn, in, start, at)) {
+                whole = true;
+                break;
+            }
+        }
+        int count = at - start;
+        if (conn.headLength + count > conn.head.length) {
+            if (conn.headLength + count > 64 * 1024) {
+                fail(conn, "response head over 64 KiB");
+                return false;
+            }
+            conn.head = java.util.Arrays.copyOf(conn.head, Math.max(conn.head.length * 2, conn.headLength + count));
+        }
+        in.get(conn.head, conn.headLength, count);
+        conn.headLength += count;
+        return !whole || head(conn);
+    }
+
+    /** True when the {@code \n} just before {@code at} ends a blank line: the last four bytes are CR LF CR LF. */
+    private static boolean endsHead(Conn conn, ByteBuffer in, int start, int at) {
+        return byteBack(conn, in, start, at, 2) == '\r' && byteBack(conn, in, start, at, 3) == '\n'
+                && byteBack(conn, in, start, at, 4) == '\r';
+    }
+
+    /** The head byte {@code back} places before {@code at}, from this read or the head kept so far; 0 before both. */
+    private static byte byteBack(Conn conn, ByteBuffer in, int start, int at, int back) {
+        int index = at - back;
+        if (index >= start) {
+            return in.get(index);
+        }
+        int kept = conn.headLength - (start - index);
+        return kept >= 0 ? conn.head[kept] : 0;
+    }
+
     /** Reads the status line and headers just completed; false when the connection failed. */
     private boolean head(Conn conn) {
-        String head = new String(conn.head, 0, conn.headLength, StandardCharsets.ISO_8859_1);
-        if (!head.startsWith("HTTP/1.") || head.length() < 12) {
-            fail(conn, "not an HTTP response: " + head.lines().findFirst().orElse(""));
+        byte[] head = conn.head;
+        int length = conn.headLength;
+        if (length < 12 || !startsWith(head, 0, "HTTP/1.")) {
+            String first = new String(head, 0, Math.min(length, 200), StandardCharsets.ISO_8859_1);
+            fail(conn, "not an HTTP response: " + first.lines().findFirst().orElse(""));
             return false;
         }
-        conn.status = Integer.parseInt(head.substring(9, 12));
+        if (!Character.isDigit(head[9]) || !Character.isDigit(head[10]) || !Character.isDigit(head[11])) {
+            fail(conn, "no status code in the response's first line");
+            return false;
+        }
+        conn.status = (head[9] - '0') * 100 + (head[10] - '0') * 10 + (head[11] - '0');
         long contentLength = -1;
         boolean chunked = false;
-        for (String line : head.split("\r\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) {
-                continue;
+        for (int line = indexOf(head, 0, length, (byte) '\n') + 1; line < length; ) {
+            int lineEnd = indexOf(head, line, length, (byte) '\n');
+            int colon = indexOf(head, line, lineEnd, (byte) ':');
+            if (colon < lineEnd) {
+                int value = colon + 1;
+                if (nameIs(head, line, colon, "content-length")) {
+                    contentLength = Long.parseLong(text(head, value, lineEnd));
+                } else if (nameIs(head, line, colon, "transfer-encoding")) {
+                    chunked = text(head, value, lineEnd).toLowerCase(java.util.Locale.ROOT).contains("chunked");
+                } else if (nameIs(head, line, colon, "connection")) {
+                    conn.serverCloses |= text(head, value, lineEnd).equalsIgnoreCase("close");
+                }
             }
-            String name = line.substring(0, colon).trim();
-            String value = line.substring(colon + 1).trim();
-            if (name.equalsIgnoreCase("content-length")) {
-                contentLength = Long.parseLong(value);
-            } else if (name.equalsIgnoreCase("transfer-encoding") && value.toLowerCase().contains("chunked")) {
-                chunked = true;
-            } else if (name.equalsIgnoreCase("connection") && value.equalsIgnoreCase("close")) {
-                conn.serverCloses = true;
-            }
+            line = lineEnd + 1;
         }
         if (conn.status != 200 && spec.check() == Check.STREAM) {
             // an error body is JSON, not a stream: read it whole, then fail
@@ -549,6 +589,42 @@ final class LoadGenerator {
         for (Conn conn : conns) {
             close(conn);
         }
+    }
+
+    private static int indexOf(byte[] bytes, int from, int to, byte wanted) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] == wanted) {
+                return i;
+            }
+        }
+        return to;
+    }
+
+    private static boolean startsWith(byte[] bytes, int from, String prefix) {
+        for (int i = 0; i < prefix.length(); i++) {
+            if (bytes[from + i] != prefix.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when the header name in {@code [from, colon)} is {@code lowerCaseName}, in any case. */
+    private static boolean nameIs(byte[] bytes, int from, int colon, String lowerCaseName) {
+        if (colon - from != lowerCaseName.length()) {
+            return false;
+        }
+        for (int i = 0; i < lowerCaseName.length(); i++) {
+            if (Character.toLowerCase(bytes[from + i]) != lowerCaseName.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A header value, trimmed (the line's CR too). */
+    private static String text(byte[] bytes, int from, int to) {
+        return new String(bytes, from, to - from, StandardCharsets.ISO_8859_1).trim();
     }
 
     /** The bytes of one POST with a JSON body and the given extra header lines (each {@code "Name: value"}). */
