@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import io.javalin.http.Header;
 
+import nexus.proxy.AnswerHeaders;
 import nexus.proxy.BodyReader;
 import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
@@ -72,7 +73,7 @@ public final class MessagesHandler implements Handler {
         ChatRequest translated = candidates.single() && candidates.first().provider().kind() == ProviderKind.ANTHROPIC
                 ? null : translated(request);
         failover.serve(call(incoming, candidates.first(), translated), candidates, request.stream(),
-                target -> admit(incoming, target, request, translated), ctx::header,
+                target -> admit(incoming, target, request, translated), AnswerHeaders.of(ctx),
                 (attempt, retryable) -> attempt.target().provider().kind() == ProviderKind.ANTHROPIC
                         ? relay(ctx, relayed(ctx, incoming, request, attempt.requestId(), attempt.target(),
                                 attempt.admission(), attempt.tried()), retryable)

@@ -1,8 +1,8 @@
 package nexus.proxy.billing;
 
 import java.time.Clock;
-import java.util.function.BiConsumer;
 
+import nexus.proxy.AnswerHeaders;
 import nexus.proxy.limits.RateAdmission;
 import nexus.proxy.limits.RateLimits;
 import nexus.proxy.routing.Target;
@@ -86,8 +86,8 @@ public final class Admission {
      * Serves the admitted call: writes its headers, runs it, and gives back what it reserved and did not settle
      * however it ends.
      */
-    public void serve(BiConsumer<String, String> header, Runnable call) {
-        writeHeaders(header);
+    public void serve(AnswerHeaders headers, Runnable call) {
+        writeHeaders(headers);
         try {
             call.run();
         } finally {
@@ -95,13 +95,13 @@ public final class Admission {
         }
     }
 
-    /** Sets {@code X-Nexus-Balance} when the key has a balance, and the {@code x-ratelimit-*} of its limits. */
-    public void writeHeaders(BiConsumer<String, String> header) {
+    /** Adds {@code X-Nexus-Balance} when the key has a balance, and the {@code x-ratelimit-*} of its limits. */
+    public void writeHeaders(AnswerHeaders headers) {
         if (balanceBeforeNanos != null) {
-            header.accept(Charge.BALANCE_HEADER, Money.format(balanceBeforeNanos));
+            headers.add(Charge.BALANCE_HEADER, Money.format(balanceBeforeNanos));
         }
         if (rate != null) {
-            rate.writeHeaders(header);
+            rate.writeHeaders(headers::add);
         }
     }
 

@@ -11,6 +11,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import jakarta.servlet.http.HttpServletResponse;
 
+import nexus.proxy.AnswerHeaders;
 import nexus.proxy.BodyReader;
 import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
@@ -52,8 +53,8 @@ public final class ChatCompletionsHandler implements Handler {
         ChatCall call = new ChatCall(incoming.requestId(), incoming.conversationId(), incoming.apiKey(),
                 candidates.first(), request, ENDPOINT, incoming.startNanos(), incoming.startMillis(), null,
                 incoming.caller().owner(), incoming.conversationNamed());
-        failover.serve(call, candidates, request.stream(), target -> incoming.admitChat(target, request), ctx::header,
-                (attempt, retryable) -> answer(ctx, attempt, retryable));
+        failover.serve(call, candidates, request.stream(), target -> incoming.admitChat(target, request),
+                AnswerHeaders.of(ctx), (attempt, retryable) -> answer(ctx, attempt, retryable));
     }
 
     /**

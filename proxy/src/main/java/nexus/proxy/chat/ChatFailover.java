@@ -3,10 +3,10 @@ package nexus.proxy.chat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
+import nexus.proxy.AnswerHeaders;
 import nexus.proxy.billing.Admission;
 import nexus.proxy.health.Circuit;
 import nexus.proxy.routing.Candidates;
@@ -89,10 +89,10 @@ public final class ChatFailover {
     }
 
     /** Names the target that answers (or failed last) in the answer's headers. */
-    private static void describe(BiConsumer<String, String> header, Target target, int attempts) {
-        header.accept(PROVIDER_HEADER, target.provider().name());
-        header.accept(MODEL_HEADER, target.model());
-        header.accept(ATTEMPTS_HEADER, attempts == 1 ? "1" : Integer.toString(attempts));
+    private static void describe(AnswerHeaders headers, Target target, int attempts) {
+        headers.set(PROVIDER_HEADER, target.provider().name());
+        headers.set(MODEL_HEADER, target.model());
+        headers.set(ATTEMPTS_HEADER, attempts == 1 ? "1" : Integer.toString(attempts));
     }
 
     /**
@@ -101,8 +101,8 @@ public final class ChatFailover {
      * weighs time to first token).
      */
     public void serve(ChatCall call, Candidates candidates, boolean stream, Function<Target, Admission> admit,
-                      BiConsumer<String, String> header, Attempt attempt) {
-        serve(candidates, stream, admit, header, (target, admission, tried, retryable) ->
+                      AnswerHeaders headers, Attempt attempt) {
+        serve(candidates, stream, admit, headers, (target, admission, tried, retryable) ->
                 attempt.run(call.retarget(target, admission, tried), retryable));
     }
 
@@ -112,26 +112,26 @@ public final class ChatFailover {
      * once an error not worth retrying). {@code stream} tells a route's order whether time to first token matters.
      */
     public void serve(Candidates candidates, boolean stream, Function<Target, Admission> admit,
-                      BiConsumer<String, String> header, TargetAttempt attempt) {
+                      AnswerHeaders headers, TargetAttempt attempt) {
         if (candidates.single()) {
             Target target = candidates.first();
             Admission admission = admit.apply(target);
-            describe(header, target, 1);
-            admission.serve(header, () -> attempt.run(target, admission, Try.FIRST, false));
+            describe(headers, target, 1);
+            admission.serve(headers, () -> attempt.run(target, admission, Try.FIRST, false));
             return;
         }
         RoutePlan plan = candidates.route();
         if (plan == null || plan.firstTokenTimeoutNanos() == 0) {
-            tryInTurn(candidates, stream, admit, header, attempt);
+            tryInTurn(candidates, stream, admit, headers, attempt);
             return;
         }
         try (var limited = watchdog.firstEventWithin(plan.firstTokenTimeoutNanos())) {
-            tryInTurn(candidates, stream, admit, header, attempt);
+            tryInTurn(candidates, stream, admit, headers, attempt);
         }
     }
 
     private void tryInTurn(Candidates candidates, boolean stream, Function<Target, Admission> admit,
-                           BiConsumer<String, String> header, TargetAttempt attempt) {
+                           AnswerHeaders headers, TargetAttempt attempt) {
         List<Target> targets = candidates.targets();
         List<Circuit> circuits = candidates.circuits();
         RoutePlan plan = candidates.route();
@@ -143,7 +143,7 @@ public final class ChatFailover {
             cursor = new TargetCursor(null, circuits, false);
         } else {
             routeName = plan.name();
-            header.accept(ROUTE_HEADER, routeName);
+            headers.set(ROUTE_HEADER, routeName);
             cursor = new TargetCursor(orders.get(plan.strategy()).order(candidates, stream), circuits, true);
             attempts = plan.maxAttempts() > 0 ? plan.maxAttempts() : maxAttempts;
             deadline = plan.deadlineNanos() > 0 ? plan.deadlineNanos() : deadlineNanos;
@@ -168,7 +168,7 @@ public final class ChatFailover {
             }
             Target target = targets.get(index);
             Circuit circuit = circuits.get(index);
-            describe(header, target, number);
+            describe(headers, target, number);
             Admission admission;
             try {
                 admission = admit.apply(target);
@@ -177,7 +177,7 @@ public final class ChatFailover {
                 throw refused;
             }
             if (number == 1) {
-                admission.writeHeaders(header);
+                admission.writeHeaders(headers);
             }
             long started = System.nanoTime();
             try {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
+import nexus.proxy.AnswerHeaders;
 import nexus.proxy.BodyReader;
 import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
@@ -54,7 +55,7 @@ public final class EndpointHandler implements Handler {
         EndpointRequest request = EndpointRequest.parse(incoming.body(), endpoint, mapper);
         Candidates candidates = served.of(incoming.routes().candidates(incoming.caller(), request.model(),
                 endpoint.modelType()));
-        failover.serve(candidates, request.stream(), target -> admit(incoming, target, request), ctx::header,
+        failover.serve(candidates, request.stream(), target -> admit(incoming, target, request), AnswerHeaders.of(ctx),
                 (target, admission, tried, retryable) -> answer(ctx, incoming, request, target, admission, tried,
                         retryable));
     }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
+import nexus.proxy.AnswerHeaders;
 import nexus.proxy.BodyReader;
 import nexus.proxy.GenerationIds;
 import nexus.proxy.Incoming;
@@ -74,7 +75,7 @@ public final class ResponsesHandler implements Handler {
         Candidates candidates = incoming.routes().candidates(incoming.caller(), request.model(), ModelType.CHAT);
         Attempts attempts = new Attempts(ctx, incoming, request, conversations.open(incoming.caller().owner(),
                 incoming.requestId(), request));
-        failover.serve(candidates, request.stream(), attempts::admit, ctx::header, attempts::answer);
+        failover.serve(candidates, request.stream(), attempts::admit, AnswerHeaders.of(ctx), attempts::answer);
     }
 
     /** Keeps the finished response unless asked not to, and extends its conversation when it has one. */

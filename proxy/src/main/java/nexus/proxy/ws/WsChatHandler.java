@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import nexus.proxy.AnswerHeaders;
 import nexus.proxy.InFlight;
 import nexus.proxy.RequestIds;
 import nexus.proxy.chat.ChatCall;
@@ -82,6 +83,6 @@ final class WsChatHandler {
                 ENDPOINT, startNanos, clock.millis(), null, caller.owner(),
                 connection.conversationNamed(frame.conversationId()));
         failover.serve(call, candidates, true, target -> routing.billing().admitChat(caller, target, request),
-                (name, value) -> { }, (attempt, retryable) -> chat.stream(attempt, sink, retryable));  // no headers
+                AnswerHeaders.NONE, (attempt, retryable) -> chat.stream(attempt, sink, retryable));
     }
 }

@@ -292,8 +292,11 @@ class RateLimitsOverHttpTest {
             return response.code();
         }
 
+        /** The header's value, null without it; an answer never carries one of these twice. */
         String header(String name) {
-            return response.header(name);
+            List<String> values = response.headers(name);
+            assertThat(values).as(name + " at most once").hasSizeLessThanOrEqualTo(1);
+            return values.isEmpty() ? null : values.getFirst();
         }
 
         JsonNode error() {
