@@ -177,13 +177,7 @@ public final class BenchMain {
 
     /** {@code pauseMillis}: how long each connection waits between a response and its next request (0: none). */
     record Scenario(char id, String title, boolean stream, boolean slow, int connections, boolean oncePerConnection,
-                    long pauseMillis) {
-
-        /** Under load: not the open streams, not the paced requests. */
-        boolean load() {
-            return !slow && pauseMillis == 0;
-        }
-    }
+                    long pauseMillis) {}
 
     /** The runs of one target in one scenario, added up, with the serving process's CPU and memory. */
     static final class Row {
@@ -779,8 +773,7 @@ public final class BenchMain {
                         + " x direct: req/s as a ratio of direct; CPU/req: CPU time (user+system) of the process"
                         + " serving the row\n(the mock for direct, the gateway otherwise) per request; peak RSS: its"
                         + " VmHWM during the scenario.\n(f) pauses " + PAUSE_MILLIS + " ms after each response, so its"
-                        + " CPU/req includes what the process does meanwhile; the targets for load leave out (e) and"
-                        + " (f).\n");
+                        + " CPU/req includes what the process does meanwhile.\n");
         List<String> errors = new ArrayList<>();
         table.forEach((scenario, rows) -> rows.stream().filter(row -> row.result.firstError != null).forEach(row ->
                 errors.add("(" + scenario.id() + ") " + row.target + ": " + row.result.firstError)));
@@ -789,68 +782,9 @@ public final class BenchMain {
             errors.forEach(line -> out.append("  ").append(line).append('\n'));
         }
         out.append('\n').append(usageCheck).append('\n');
-        out.append('\n').append(targetsCheck(table)).append('\n');
         out.append("The bench took ").append(seconds / 60).append(" min ").append(seconds % 60).append(" s.\n");
         System.out.print(out);
         System.out.flush();
-    }
-
-    /** Nexus against the targets, one line each. */
-    private static String targetsCheck(Map<Scenario, List<Row>> table) {
-        Map<Character, Row> nexus = new LinkedHashMap<>();
-        Map<Character, Row> direct = new LinkedHashMap<>();
-        Map<Character, Row> nexusUnderLoad = new LinkedHashMap<>();
-        table.forEach((scenario, rows) -> rows.forEach(row -> {
-            if (row.target.equals("nexus")) {
-                nexus.put(scenario.id(), row);
-                if (scenario.load()) {
-                    nexusUnderLoad.put(scenario.id(), row);
-                }
-            } else if (row.target.equals("direct")) {
-                direct.put(scenario.id(), row);
-            }
-        }));
-        StringBuilder out = new StringBuilder("Nexus against its targets:\n");
-        if (nexus.containsKey('a')) {
-            double added = nexus.get('a').p50Millis() - direct.get('a').p50Millis();
-            out.append(check(added <= 0.15, String.format(Locale.ROOT, "added p50, JSON at c=1: %.3f ms (at most 0.15)",
-                    added)));
-        }
-        if (nexus.containsKey('d')) {
-            double added = nexus.get('d').p50Millis() - direct.get('d').p50Millis();
-            out.append(check(added <= 0.3, String.format(Locale.ROOT,
-                    "added p50, stream at c=1: %.3f ms (at most 0.3)", added)));
-        }
-        if (nexus.containsKey('b')) {
-            double rate = nexus.get('b').result.perSecond();
-            out.append(check(rate >= 15_000, String.format(Locale.ROOT,
-                    "JSON at c=64: %.0f req/s (at least 15,000)", rate)));
-        }
-        if (nexus.containsKey('c')) {
-            double rate = nexus.get('c').result.perSecond();
-            out.append(check(rate >= 8_000, String.format(Locale.ROOT,
-                    "stream at c=64: %.0f streams/s (at least 8,000)", rate)));
-        }
-        nexusUnderLoad.entrySet().stream()
-                .max(Comparator.comparingDouble(entry -> entry.getValue().cpuMillisPerRequest()))
-                .ifPresent(worst -> out.append(check(worst.getValue().cpuMillisPerRequest() < 0.1,
-                        String.format(Locale.ROOT, "proxy CPU per request: at most %.3f ms, in (%c) (under 0.1)",
-                                worst.getValue().cpuMillisPerRequest(), worst.getKey()))));
-        nexusUnderLoad.entrySet().stream()
-                .max(Comparator.comparingLong(entry -> entry.getValue().peakRssKib))
-                .ifPresent(worst -> out.append(check(worst.getValue().peakRssKib < 160 * 1024,
-                        String.format(Locale.ROOT, "peak RSS under load: %d MiB, in (%c) (under 160)",
-                                worst.getValue().peakRssKib / 1024, worst.getKey()))));
-        if (nexus.containsKey('e')) {
-            long rss = nexus.get('e').peakRssKib;
-            out.append(check(rss < 250 * 1024, String.format(Locale.ROOT,
-                    "peak RSS with %d open streams: %d MiB (under 250)", OPEN_STREAMS, rss / 1024)));
-        }
-        return out.toString();
-    }
-
-    private static String check(boolean met, String line) {
-        return "  " + (met ? "met   " : "MISSED") + "  " + line + '\n';
     }
 
     // ---------------------------------------------------------------- helpers
