@@ -31,7 +31,7 @@ public final class RateAdmission {
     /**
      * Writes {@code x-ratelimit-limit-requests}, {@code x-ratelimit-remaining-requests},
      * {@code x-ratelimit-reset-requests} when the key has an rpm, and the {@code -tokens} trio when it has a tpm; nothing
-     * for a key without limits. Pass {@code ctx::header} or {@code response::setHeader}.
+     * for a key without limits. Pass where they go: an answer's {@code headers::add}, or a map's {@code put}.
      */
     public void writeHeaders(BiConsumer<String, String> header) {
         requests.writeHeaders(RateWindow.Names.REQUESTS, header);
