@@ -88,7 +88,8 @@ public final class TargetHealth {
      * their published rows can go. Call once the whole table is built; only one load at a time.
      */
     public void forgetUnused() {
-        circuits.entrySet().removeIf(entry -> !inUse.contains(entry.getKey()) && forgotten.add(entry.getValue()));
+        circuits.keySet().stream().filter(key -> !inUse.contains(key)).toList()
+                .forEach(key -> forgotten.add(circuits.remove(key)));
         inUse.clear();
     }
 
