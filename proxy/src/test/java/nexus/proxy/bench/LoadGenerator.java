@@ -76,6 +76,8 @@ final class LoadGenerator {
         }
     }
 
+    private static final int MAX_HEAD_BYTES = 64 * 1024;
+
     private static final int HEAD = 0;
     private static final int BODY = 1;
     private static final int CHUNK_SIZE = 2;
@@ -416,49 +418,39 @@ final class LoadGenerator {
     }
 
     /**
-     * Copies head bytes up to the blank line that ends the head (or all there are) and reads the head once it is
-     * whole; false when the connection failed. The load generator shares the cores with what it measures, so it reads
+     * Copies the head bytes at hand and reads the head once its blank line has come, leaving the bytes after it to the
+     * body; false when the connection failed. The load generator shares the cores with what it measures, so it reads
      * in bulk and looks only at the three headers it needs, without making strings.
      */
     private boolean readHead(Conn conn, ByteBuffer in) {
-        int start = in.position();
-        int end = in.limit();
-        int at = start;
-        boolean whole = false;
-        while (at < end) {
-            byte b = in.get(at++);
-            if (b == '\n' && endsHead(conn, in, start, at)) {
-                whole = true;
-                break;
-            }
-        }
-        int count = at - start;
+        int from = Math.max(0, conn.headLength - 3);  // the blank line may have begun in an earlier read
+        int count = Math.min(in.remaining(), MAX_HEAD_BYTES - conn.headLength);
         if (conn.headLength + count > conn.head.length) {
-            if (conn.headLength + count > 64 * 1024) {
-                fail(conn, "response head over 64 KiB");
-                return false;
-            }
             conn.head = java.util.Arrays.copyOf(conn.head, Math.max(conn.head.length * 2, conn.headLength + count));
         }
         in.get(conn.head, conn.headLength, count);
         conn.headLength += count;
-        return !whole || head(conn);
-    }
-
-    /** True when the {@code \n} just before {@code at} ends a blank line: the last four bytes are CR LF CR LF. */
-    private static boolean endsHead(Conn conn, ByteBuffer in, int start, int at) {
-        return byteBack(conn, in, start, at, 2) == '\r' && byteBack(conn, in, start, at, 3) == '\n'
-                && byteBack(conn, in, start, at, 4) == '\r';
-    }
-
-    /** The head byte {@code back} places before {@code at}, from this read or the head kept so far; 0 before both. */
-    private static byte byteBack(Conn conn, ByteBuffer in, int start, int at, int back) {
-        int index = at - back;
-        if (index >= start) {
-            return in.get(index);
+        int end = headEnd(conn.head, from, conn.headLength);
+        if (end < 0) {
+            if (conn.headLength == MAX_HEAD_BYTES) {
+                fail(conn, "response head over 64 KiB");
+                return false;
+            }
+            return true;
         }
-        int kept = conn.headLength - (start - index);
-        return kept >= 0 ? conn.head[kept] : 0;
+        in.position(in.position() - (conn.headLength - end));
+        conn.headLength = end;
+        return head(conn);
+    }
+
+    /** The index just after the first CR LF CR LF in {@code bytes[from, to)}, or -1 when there is none. */
+    private static int headEnd(byte[] bytes, int from, int to) {
+        for (int i = from; i + 3 < to; i++) {
+            if (bytes[i] == '\r' && bytes[i + 1] == '\n' && bytes[i + 2] == '\r' && bytes[i + 3] == '\n') {
+                return i + 4;
+            }
+        }
+        return -1;
     }
 
     /** Reads the status line and headers just completed; false when the connection failed. */
